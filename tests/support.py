@@ -1,0 +1,64 @@
+"""Helpers shared by the tests: approximate equality for nested lists."""
+
+import math
+import os
+import unittest
+
+
+def _first_difference(actual, expected, rel_tol, abs_tol, path=()):
+    """Return ``(path, actual, expected)`` for the first element that differs, or None.
+
+    ``actual`` and ``expected`` may be numbers or arbitrarily nested
+    sequences of numbers.  Lengths must agree at every level.
+    """
+    if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
+        if math.isclose(actual, expected, rel_tol=rel_tol, abs_tol=abs_tol):
+            return None
+        if math.isnan(actual) and math.isnan(expected):
+            return None
+        return path, actual, expected
+    try:
+        n_actual, n_expected = len(actual), len(expected)
+    except TypeError:
+        return path, actual, expected
+    if n_actual != n_expected:
+        return path, "length %d" % n_actual, "length %d" % n_expected
+    for i, (a, e) in enumerate(zip(actual, expected)):
+        found = _first_difference(a, e, rel_tol, abs_tol, path + (i,))
+        if found is not None:
+            return found
+    return None
+
+
+class NestedAlmostEqual:
+    """Mixin for ``unittest.TestCase``: ``assertNestedAlmostEqual``."""
+
+    def assertNestedAlmostEqual(self, actual, expected, rel_tol=1e-12,
+                                abs_tol=0.0, msg=None):
+        """Fail unless ``actual`` and ``expected`` agree element by element.
+
+        The failure message names the first index that differs, e.g.
+        ``[1][0][3]: 0.25 != 0.5``.
+        """
+        found = _first_difference(actual, expected, rel_tol, abs_tol)
+        if found is not None:
+            path, a, e = found
+            where = "".join("[%d]" % i for i in path) or "value"
+            text = "%s: %r != %r (rel_tol=%g, abs_tol=%g)" % (
+                where, a, e, rel_tol, abs_tol)
+            self.fail(self._formatMessage(msg, text))
+
+
+def real_data_root():
+    """Return the data root named by ``PUREML_DATA``, or None when it is unset."""
+    return os.environ.get("PUREML_DATA") or None
+
+
+def requires_real_data(test_item):
+    """Skip a test or class unless ``PUREML_DATA`` names a folder holding mnist/."""
+    root = real_data_root()
+    if root is None:
+        return unittest.skip("PUREML_DATA is not set")(test_item)
+    if not os.path.isdir(os.path.join(root, "mnist")):
+        return unittest.skip("PUREML_DATA=%s has no mnist/ folder" % root)(test_item)
+    return test_item
