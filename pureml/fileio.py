@@ -1,0 +1,54 @@
+"""Atomic file writes: a temporary file in the same folder, then os.replace.
+
+A reader never sees a half-written file: either the old file (or none) is
+there, or the whole new one is.  If the body of the ``with`` block raises,
+the temporary file is removed and the destination is left untouched.
+"""
+
+import contextlib
+import os
+import tempfile
+
+
+@contextlib.contextmanager
+def atomic_writer(path, mode="wb", encoding=None):
+    """Yield a file object whose contents replace ``path`` on a clean exit.
+
+    ``mode`` is ``"wb"`` or ``"w"`` (then ``encoding`` defaults to UTF-8).
+    The temporary file lives beside ``path`` so that ``os.replace`` is an
+    atomic rename on the same file system.  On any exception, including
+    ``KeyboardInterrupt``, the temporary file is deleted and the exception
+    propagates.
+    """
+    if mode not in ("wb", "w"):
+        raise ValueError("mode must be 'wb' or 'w', not %r" % (mode,))
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".",
+                               suffix=".part")
+    try:
+        if mode == "w":
+            f = os.fdopen(fd, "w", encoding=encoding or "utf-8", newline="\n")
+        else:
+            f = os.fdopen(fd, "wb")
+        with f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_bytes(path, data):
+    """Write ``data`` (bytes) to ``path`` atomically; return None."""
+    with atomic_writer(path, "wb") as f:
+        f.write(data)
+
+
+def atomic_write_text(path, text):
+    """Write ``text`` (str, UTF-8) to ``path`` atomically; return None."""
+    with atomic_writer(path, "w") as f:
+        f.write(text)
