@@ -7,7 +7,23 @@ the temporary file is removed and the destination is left untouched.
 
 import contextlib
 import os
-import tempfile
+import secrets
+
+
+def _create_beside(path):
+    """Create a new empty temporary file beside ``path``; return (fd, temp_path).
+
+    ``os.open`` with mode 0o666 lets the umask decide the permissions, as
+    ``open()`` would; ``tempfile.mkstemp`` would make the file 0600.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    prefix = "." + os.path.basename(path) + "."
+    while True:
+        tmp = os.path.join(folder, prefix + secrets.token_hex(6) + ".part")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
 
 
 @contextlib.contextmanager
@@ -23,9 +39,7 @@ def atomic_writer(path, mode="wb", encoding=None):
     if mode not in ("wb", "w"):
         raise ValueError("mode must be 'wb' or 'w', not %r" % (mode,))
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".",
-                               suffix=".part")
+    fd, tmp = _create_beside(path)
     try:
         if mode == "w":
             f = os.fdopen(fd, "w", encoding=encoding or "utf-8", newline="\n")
