@@ -1,0 +1,776 @@
+"""The network of Nielsen's network.py and network2.py, in pure Python.
+
+A module to implement the stochastic gradient descent learning algorithm
+for a feedforward neural network.  Gradients are calculated using
+backpropagation.  The names are the book's: ``sizes``, ``weights``,
+``biases``, ``zs``, ``activations``, ``delta``, ``nabla_b``, ``nabla_w``,
+``eta`` and ``lmbda``.
+
+Vectors are lists of floats and a weight matrix is a list of rows, so
+``weights[l][j][k]`` is the weight from neuron k in layer l to neuron j in
+layer l+1, and ``biases[l][j]`` is the bias of neuron j in layer l+1.  The
+arithmetic lives in ``pureml.matrix``.
+
+The four equations of backpropagation (chapter 2), where ``*`` is the
+element-wise (Hadamard) product:
+
+    BP1  delta^L = grad_a C * sigma'(z^L)             cost.delta(z, a, y)
+    BP2  delta^l = ((w^{l+1})^T delta^{l+1}) * sigma'(z^l)
+    BP3  dC/db^l_j = delta^l_j                         nabla_b
+    BP4  dC/dw^l_jk = a^{l-1}_k delta^l_j              nabla_w
+
+and gradient descent over a mini-batch of m examples (equations 20, 21,
+with network2's L2 weight decay, equation 93):
+
+    w -> (1 - eta*lmbda/n) w - (eta/m) sum_x nabla_w^x
+    b -> b - (eta/m) sum_x nabla_b^x
+"""
+
+import collections
+import json
+import math
+import random
+import time
+
+from pureml import matrix
+from pureml.activations import (ACTIVATIONS, ReLU, Sigmoid, Tanh,  # noqa: F401
+                                sigmoid, sigmoid_prime)
+from pureml.costs import (COSTS, CrossEntropyCost, LogLikelihoodCost,  # noqa: F401
+                          QuadraticCost)
+from pureml.fileio import atomic_write_text
+
+__all__ = ["Network", "load", "sigmoid", "sigmoid_prime", "QuadraticCost",
+           "CrossEntropyCost", "LogLikelihoodCost", "Sigmoid", "Tanh", "ReLU",
+           "NetworkError", "DivergenceError", "ModelFileError", "History",
+           "WEIGHT_INITIALIZERS"]
+
+
+class NetworkError(ValueError):
+    """A network was given arguments or data of the wrong form."""
+
+
+class DivergenceError(NetworkError):
+    """Training produced NaN or infinite weights: eta was too large."""
+
+
+class ModelFileError(NetworkError):
+    """A saved model file is not a valid network."""
+
+
+#: What SGD returns, as network2 does: four lists, one entry per epoch.
+History = collections.namedtuple(
+    "History", "evaluation_cost evaluation_accuracy training_cost training_accuracy")
+
+#: The weight initialisers, by the name the constructor's keyword takes.
+WEIGHT_INITIALIZERS = ("large", "default", "he")
+
+
+class Network:
+    """A feedforward network of fully connected layers, trained by SGD."""
+
+    def __init__(self, sizes, cost=QuadraticCost, *, activation=Sigmoid,
+                 weight_initializer="large", seed=None, rng=None):
+        """Build a network with ``sizes[l]`` neurons in layer l.
+
+        For example [2, 3, 1] is a three-layer network with two inputs, a
+        hidden layer of three neurons and one output.  The first layer is
+        the input and has no biases.
+
+        The defaults are the book's network.py: quadratic cost, sigmoid
+        neurons, weights and biases drawn from N(0, 1).  ``cost`` may be
+        any cost class (or its name), as in network2; ``activation`` is the
+        hidden layers' activation (Sigmoid, Tanh, ReLU or "sigmoid",
+        "tanh", "relu"); ``weight_initializer`` is "large" (N(0, 1), the
+        default here as in network.py), "default" (N(0, 1/n_in), network2's
+        default) or "he" (N(0, 2/n_in), zero biases, for ReLU).
+
+        ``seed`` (or a ``random.Random`` as ``rng``) makes a run repeatable:
+        the initial weights and every shuffle come from it.
+        """
+        self.sizes = _check_sizes(sizes)
+        self.num_layers = len(self.sizes)
+        self.cost = _lookup(cost, COSTS, "cost")
+        self.activation = _lookup(activation, ACTIVATIONS, "activation")
+        if rng is not None and seed is not None:
+            raise NetworkError("give a seed or an rng, not both")
+        if rng is not None and not isinstance(rng, random.Random):
+            raise NetworkError("rng must be a random.Random, not %s"
+                               % type(rng).__name__)
+        self.rng = rng if rng is not None else random.Random(seed)
+        self._velocities = None
+        if weight_initializer not in WEIGHT_INITIALIZERS:
+            raise NetworkError("weight_initializer must be one of %s, not %r"
+                               % (", ".join(WEIGHT_INITIALIZERS), weight_initializer))
+        getattr(self, weight_initializer + "_weight_initializer")()
+
+    # -- initialisation (network2's names) ---------------------------------
+
+    def large_weight_initializer(self):
+        """Draw every weight and bias from N(0, 1), as network.py does; return None.
+
+        Large weights saturate the sigmoid neurons and slow learning down
+        (chapter 3); this is kept as the seed's behaviour.
+        """
+        self.biases = [matrix.gaussian(self.rng, y) for y in self.sizes[1:]]
+        self.weights = [matrix.gaussian(self.rng, y, x)
+                        for x, y in zip(self.sizes[:-1], self.sizes[1:])]
+        self._velocities = None
+
+    def default_weight_initializer(self):
+        """Draw weights from N(0, 1/n_in) and biases from N(0, 1), as network2 does; return None."""
+        self.biases = [matrix.gaussian(self.rng, y) for y in self.sizes[1:]]
+        self.weights = [matrix.gaussian(self.rng, y, x, sigma=1.0 / math.sqrt(x))
+                        for x, y in zip(self.sizes[:-1], self.sizes[1:])]
+        self._velocities = None
+
+    def he_weight_initializer(self):
+        """Draw weights from N(0, 2/n_in) with zero biases (He et al., 2015); return None.
+
+        This keeps the variance of ReLU layers' outputs steady from layer to layer.
+        """
+        self.biases = [matrix.zeros(y) for y in self.sizes[1:]]
+        self.weights = [matrix.gaussian(self.rng, y, x, sigma=math.sqrt(2.0 / x))
+                        for x, y in zip(self.sizes[:-1], self.sizes[1:])]
+        self._velocities = None
+
+    # -- the forward pass --------------------------------------------------
+
+    def _layers(self):
+        """Return (b, w, sigma) for each layer after the input: hidden layers, then the output layer."""
+        sigmas = [self.activation] * (self.num_layers - 2) + [self.cost.output_activation]
+        return zip(self.biases, self.weights, sigmas)
+
+    def feedforward(self, a):
+        """Return the output of the network if ``a`` is input.
+
+        Each layer computes a' = sigma(w a + b) (equation 25).
+        """
+        self._check_input(a)
+        for b, w, sigma in self._layers():
+            a = sigma.fn(matrix.affine(w, a, b))
+        return a
+
+    # -- learning ----------------------------------------------------------
+
+    def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None, *,
+            lmbda=0.0, mu=0.0, evaluation_data=None,
+            monitor_evaluation_cost=False, monitor_evaluation_accuracy=False,
+            monitor_training_cost=False, monitor_training_accuracy=False,
+            early_stopping_n=0, eta_schedule_n=0,
+            verbose=True, on_epoch=None, on_batch=None):
+        """Train the network using mini-batch stochastic gradient descent.
+
+        ``training_data`` is any iterable of pairs ``(x, y)``: the input x
+        and the desired output y, a one-hot list.  ``test_data``, if given,
+        is pairs ``(x, label)`` with an int label; the network is evaluated
+        on it after each epoch and "Epoch j: correct / n" printed, exactly
+        as network.py does (otherwise "Epoch j complete").  The caller's
+        data is never shuffled in place.
+
+        From network2: ``lmbda`` is the L2 regularisation parameter;
+        ``evaluation_data`` (pairs with int labels, like test_data, which it
+        defaults to) and the four ``monitor_*`` flags choose what is
+        measured each epoch.  The return value is network2's four lists
+        (evaluation cost, evaluation accuracy, training cost, training
+        accuracy), as a ``History`` namedtuple; accuracies are counts of
+        correct examples, as in network2.
+
+        Beyond network2: ``mu`` is the momentum coefficient (chapter 3's
+        momentum-based gradient descent); ``early_stopping_n`` stops when
+        the evaluation accuracy has not improved for that many epochs;
+        ``eta_schedule_n`` halves eta whenever the evaluation accuracy has
+        not improved for that many epochs, and stops when eta has fallen to
+        eta/128 (chapter 3's learning-rate schedule).
+
+        ``verbose=False`` silences the printing.  ``on_epoch(record)`` is
+        called after each epoch with a dict of what was measured (epoch,
+        eta, seconds, and the monitored values); ``on_batch(done, total,
+        cost)`` after each mini-batch with the images done so far in the
+        epoch and, when it accepts it, the mini-batch's mean cost.
+
+        Raises DivergenceError naming the epoch if the weights become NaN
+        or infinite.
+        """
+        training_data = self._check_training_data(training_data)
+        epochs = _check_count(epochs, "epochs", minimum=0)
+        mini_batch_size = _check_count(mini_batch_size, "mini_batch_size", minimum=1)
+        eta = _check_positive(eta, "eta")
+        lmbda = _check_nonnegative(lmbda, "lmbda")
+        mu = _check_momentum(mu)
+        early_stopping_n = _check_count(early_stopping_n, "early_stopping_n", minimum=0)
+        eta_schedule_n = _check_count(eta_schedule_n, "eta_schedule_n", minimum=0)
+        if test_data is not None:
+            test_data = self._check_labelled_data(test_data, "test_data")
+        if evaluation_data is not None:
+            evaluation_data = self._check_labelled_data(evaluation_data, "evaluation_data")
+        else:
+            evaluation_data = test_data
+        needs_evaluation = (monitor_evaluation_cost or monitor_evaluation_accuracy
+                            or early_stopping_n or eta_schedule_n)
+        if needs_evaluation and evaluation_data is None:
+            raise NetworkError("monitoring, early stopping and the eta schedule "
+                               "need evaluation_data (or test_data)")
+
+        n = len(training_data)
+        history = History([], [], [], [])
+        self._velocities = None
+        best_accuracy, epochs_since_best = None, 0
+        eta_floor = eta / 128.0
+        for j in range(epochs):
+            start = time.perf_counter()
+            self.rng.shuffle(training_data)
+            mini_batches = [training_data[k:k + mini_batch_size]
+                            for k in range(0, n, mini_batch_size)]
+            done = 0
+            for number, mini_batch in enumerate(mini_batches):
+                batch_cost = self.update_mini_batch(mini_batch, eta, lmbda, n, mu,
+                                                    return_cost=on_batch is not None)
+                if not math.isfinite(sum(self.biases[-1])):
+                    self._diverged(j, eta, "mini-batch %d" % number)
+                done += len(mini_batch)
+                if on_batch is not None:
+                    on_batch(done, n, batch_cost)
+            if not self._is_finite():
+                self._diverged(j, eta, "the end of the epoch")
+            record = {"epoch": j, "eta": eta, "seconds": time.perf_counter() - start}
+            lines = []
+            if test_data is not None:
+                record["test_correct"] = self.evaluate(test_data)
+                record["test_total"] = len(test_data)
+                lines.append("Epoch {0}: {1} / {2}".format(
+                    j, record["test_correct"], len(test_data)))
+            else:
+                lines.append("Epoch {0} complete".format(j))
+            if monitor_training_cost:
+                cost = self.total_cost(training_data, lmbda)
+                history.training_cost.append(cost)
+                lines.append("Cost on training data: {}".format(cost))
+            if monitor_training_accuracy:
+                accuracy = self.accuracy(training_data, convert=True)
+                history.training_accuracy.append(accuracy)
+                lines.append("Accuracy on training data: {} / {}".format(accuracy, n))
+            if monitor_evaluation_cost:
+                cost = self.total_cost(evaluation_data, lmbda, convert=True)
+                history.evaluation_cost.append(cost)
+                lines.append("Cost on evaluation data: {}".format(cost))
+            evaluation_accuracy = None
+            if monitor_evaluation_accuracy or early_stopping_n or eta_schedule_n:
+                if evaluation_data is test_data and "test_correct" in record:
+                    evaluation_accuracy = record["test_correct"]
+                else:
+                    evaluation_accuracy = self.accuracy(evaluation_data)
+            if monitor_evaluation_accuracy:
+                history.evaluation_accuracy.append(evaluation_accuracy)
+                lines.append("Accuracy on evaluation data: {} / {}".format(
+                    evaluation_accuracy, len(evaluation_data)))
+            record.update(history=history, training_total=n,
+                          evaluation_total=len(evaluation_data) if evaluation_data else 0,
+                          evaluation_accuracy=evaluation_accuracy)
+            stop = False
+            if evaluation_accuracy is not None:
+                if best_accuracy is None or evaluation_accuracy > best_accuracy:
+                    best_accuracy, epochs_since_best = evaluation_accuracy, 0
+                else:
+                    epochs_since_best += 1
+                if early_stopping_n and epochs_since_best >= early_stopping_n:
+                    lines.append("Early stopping: no improvement in {} epochs".format(
+                        early_stopping_n))
+                    stop = True
+                elif eta_schedule_n and epochs_since_best >= eta_schedule_n:
+                    eta /= 2.0
+                    epochs_since_best = 0
+                    if eta <= eta_floor:
+                        lines.append("Stopping: eta has fallen to 1/128 of its start")
+                        stop = True
+                    else:
+                        lines.append("No improvement in {} epochs: eta halved to {}".format(
+                            eta_schedule_n, eta))
+            record["stopped"] = stop
+            if verbose:
+                print("\n".join(lines))
+            if on_epoch is not None:
+                on_epoch(record)
+            if stop:
+                break
+        return history
+
+    def update_mini_batch(self, mini_batch, eta, lmbda=0.0, n=None, mu=0.0,
+                          return_cost=False):
+        """Update the weights and biases by gradient descent on one mini-batch.
+
+        ``mini_batch`` is a list of pairs ``(x, y)`` and ``eta`` the
+        learning rate.  This is network.py's update, computed the way the
+        book's chapter 2 suggests: the whole mini-batch at once, as matrix
+        products, rather than one ``backprop`` per example.  The result is
+        the same (the tests prove it): each weight moves by
+        -(eta/m) * sum_x nabla_w^x.
+
+        ``lmbda`` and ``n`` (the size of the whole training set) add
+        network2's L2 weight decay; ``mu`` adds momentum, keeping a velocity
+        for every weight: v -> mu*v - eta*grad C, w -> w + v.
+
+        Returns None, or the mini-batch's mean cost (without the
+        regularisation term) when ``return_cost`` is true.
+        """
+        xs, ys = self._check_mini_batch(mini_batch)
+        eta = _check_positive(eta, "eta")
+        lmbda = _check_nonnegative(lmbda, "lmbda")
+        mu = _check_momentum(mu)
+        if lmbda and not (isinstance(n, int) and n > 0):
+            raise NetworkError("L2 regularisation needs n, the size of the "
+                               "training set, as a positive int; got %r" % (n,))
+        m = len(xs)
+        # Feedforward, every example at once: zs[l] and activations[l] hold
+        # one vector per example.
+        activations = [xs]
+        zs = []
+        for b, w, sigma in self._layers():
+            z = matrix.affine_rows(w, activations[-1], b)
+            zs.append(z)
+            activations.append([sigma.fn(zx) for zx in z])
+        # BP1, for every example.
+        deltas = [self.cost.delta(z, a, y) for z, a, y in zip(zs[-1], activations[-1], ys)]
+        # Backward pass.  Before layer l's weights move, they carry the
+        # error back to layer l-1 (BP2); then BP3 and BP4, summed over the
+        # mini-batch, move them.
+        velocities = self._momentum_velocities(mu)
+        for l in range(1, self.num_layers):
+            w, b = self.weights[-l], self.biases[-l]
+            if l < self.num_layers - 1:
+                back = matrix.transpose_matvec_rows(w, deltas)
+                previous = [matrix.hadamard(wd, self.activation.prime(z))
+                            for wd, z in zip(back, zs[-l - 1])]
+            self._step(w, b, deltas, activations[-l - 1], eta / m,
+                       eta * lmbda / n if lmbda else 0.0, mu,
+                       velocities[-l] if velocities else None)
+            if l < self.num_layers - 1:
+                deltas = previous
+        if return_cost:
+            return math.fsum(map(self.cost.fn, activations[-1], ys)) / m
+        return None
+
+    def _step(self, w, b, deltas, inputs, rate, decay, mu, velocity):
+        """Move one layer's w and b by gradient descent; return None.
+
+        Without momentum: w -> (1 - decay) w - rate * sum_x delta_x a_x^T and
+        b -> b - rate * sum_x delta_x.  With momentum mu, the velocities
+        take that step instead and the weights move by them.
+        """
+        if velocity is None:
+            if decay:
+                matrix.scale_in_place(w, 1.0 - decay)
+            matrix.add_outer_products(w, -rate, deltas, inputs)
+            matrix.add_row_sums(b, -rate, deltas)
+            return
+        v_w, v_b = velocity
+        matrix.scale_in_place(v_w, mu)
+        matrix.scale_in_place([v_b], mu)
+        if decay:
+            matrix.add_scaled_in_place(v_w, -decay, w)
+        matrix.add_outer_products(v_w, -rate, deltas, inputs)
+        matrix.add_row_sums(v_b, -rate, deltas)
+        matrix.add_scaled_in_place(w, 1.0, v_w)
+        matrix.add_scaled_in_place([b], 1.0, [v_b])
+
+    def _momentum_velocities(self, mu):
+        """Return the per-layer (v_w, v_b) velocities, created at zero if needed, or None without momentum."""
+        if not mu:
+            return None
+        if self._velocities is None:
+            self._velocities = [(matrix.zeros(len(w), len(w[0])), matrix.zeros(len(b)))
+                                for w, b in zip(self.weights, self.biases)]
+        return self._velocities
+
+    def backprop(self, x, y):
+        """Return a tuple ``(nabla_b, nabla_w)`` representing the gradient of
+        the cost function C_x for the single example (x, y).
+
+        ``nabla_b`` and ``nabla_w`` are layer-by-layer lists shaped like
+        ``self.biases`` and ``self.weights``.  This is the book's
+        per-example backpropagation, equations BP1 to BP4.
+        """
+        self._check_input(x)
+        self._check_target(y)
+        nabla_b = [None] * (self.num_layers - 1)
+        nabla_w = [None] * (self.num_layers - 1)
+        # feedforward
+        activation = x
+        activations = [x]  # list to store all the activations, layer by layer
+        zs = []  # list to store all the z vectors, layer by layer
+        for b, w, sigma in self._layers():
+            z = matrix.affine(w, activation, b)
+            zs.append(z)
+            activation = sigma.fn(z)
+            activations.append(activation)
+        # backward pass
+        delta = self.cost.delta(zs[-1], activations[-1], y)            # BP1
+        nabla_b[-1] = delta                                             # BP3
+        nabla_w[-1] = matrix.outer(delta, activations[-2])              # BP4
+        # Here l = 1 means the last layer of neurons, l = 2 the
+        # second-last, and so on, as in the book's code.
+        for l in range(2, self.num_layers):
+            z = zs[-l]
+            sp = self.activation.prime(z)
+            delta = matrix.hadamard(
+                matrix.transpose_matvec(self.weights[-l + 1], delta), sp)  # BP2
+            nabla_b[-l] = delta                                         # BP3
+            nabla_w[-l] = matrix.outer(delta, activations[-l - 1])      # BP4
+        return (nabla_b, nabla_w)
+
+    def cost_derivative(self, output_activations, y):
+        """Return the vector of partial derivatives dC_x/da for the output
+        activations, for the quadratic cost: a - y."""
+        return matrix.sub(output_activations, y)
+
+    # -- measuring ----------------------------------------------------------
+
+    def evaluate(self, test_data):
+        """Return the number of test inputs for which the network outputs
+        the correct result.
+
+        ``test_data`` is pairs ``(x, label)``; the network's answer is the
+        index of the output neuron with the highest activation.
+        """
+        test_data = self._check_labelled_data(test_data, "test_data")
+        return sum(int(matrix.argmax(self.feedforward(x)) == label)
+                   for (x, label) in test_data)
+
+    def accuracy(self, data, convert=False):
+        """Return the number of inputs in ``data`` for which the network outputs the correct result.
+
+        As in network2: ``convert`` should be False for validation or test
+        data (int labels) and True for training data (one-hot labels).
+        Either kind of label is understood whatever the flag says.
+        """
+        data = _as_list(data, "data")
+        correct = 0
+        for x, y in data:
+            label = y if isinstance(y, int) else matrix.argmax(self._check_target(y))
+            correct += matrix.argmax(self.feedforward(x)) == label
+        return correct
+
+    def total_cost(self, data, lmbda=0.0, convert=False):
+        """Return the total cost for ``data``: the mean of cost.fn over the
+        examples plus the L2 term 0.5 * (lmbda/n) * sum w^2 (equation 85).
+
+        As in network2: ``convert`` should be False for training data
+        (one-hot labels) and True for validation or test data (int
+        labels); either kind of label is understood.
+        """
+        data = _as_list(data, "data")
+        if not data:
+            raise NetworkError("total_cost needs at least one example")
+        lmbda = _check_nonnegative(lmbda, "lmbda")
+        size = self.sizes[-1]
+        cost = 0.0
+        for x, y in data:
+            if isinstance(y, int):
+                y = _one_hot(y, size)
+            cost += self.cost.fn(self.feedforward(x), y)
+        cost /= len(data)
+        squares = math.fsum(matrix.sumprod(row, row) for w in self.weights for row in w)
+        return cost + 0.5 * (lmbda / len(data)) * squares
+
+    # -- saving -------------------------------------------------------------
+
+    def save(self, filename, metadata=None):
+        """Save the network to ``filename`` as JSON, in network2's format; return None.
+
+        The keys "sizes", "weights", "biases" (as one-element lists, numpy's
+        column vectors) and "cost" are exactly network2.save's, so the
+        book's ``network2.load`` reads the file.  pureml adds "activation"
+        and, if given, a "metadata" dict.  The write is atomic.
+        """
+        data = {"sizes": self.sizes,
+                "weights": self.weights,
+                "biases": [[[bj] for bj in b] for b in self.biases],
+                "cost": self.cost.name,
+                "activation": self.activation.name}
+        if metadata is not None:
+            data["metadata"] = metadata
+        atomic_write_text(filename, json.dumps(data, allow_nan=False))
+
+    # -- checking -------------------------------------------------------------
+
+    def _is_finite(self):
+        """Return True if every weight and bias is a finite number."""
+        return all(math.isfinite(sum(row)) for w in self.weights for row in w) and \
+            all(math.isfinite(sum(b)) for b in self.biases)
+
+    def _diverged(self, epoch, eta, where):
+        """Raise DivergenceError for training that went non-finite in ``epoch``."""
+        raise DivergenceError(
+            "training diverged in epoch {0} (at {1}): the weights became NaN or "
+            "infinite with eta={2}; try a smaller eta".format(epoch, where, eta))
+
+    def _check_input(self, x):
+        """Return x if it is a vector of sizes[0] entries; raise NetworkError otherwise."""
+        try:
+            length = len(x)
+        except TypeError:
+            raise NetworkError("an input must be a list of %d numbers, not %s"
+                               % (self.sizes[0], type(x).__name__)) from None
+        if length != self.sizes[0]:
+            raise NetworkError("an input has %d entries; this network expects %d"
+                               % (length, self.sizes[0]))
+        return x
+
+    def _check_target(self, y):
+        """Return y if it is a vector of sizes[-1] entries; raise NetworkError otherwise."""
+        if isinstance(y, (int, float)):
+            raise NetworkError("a training label must be a one-hot list of %d numbers, "
+                               "not the number %r (see mnist.vectorized_result)"
+                               % (self.sizes[-1], y))
+        try:
+            length = len(y)
+        except TypeError:
+            raise NetworkError("a training label must be a list of %d numbers, not %s"
+                               % (self.sizes[-1], type(y).__name__)) from None
+        if length != self.sizes[-1]:
+            raise NetworkError("a training label has %d entries; this network has %d outputs"
+                               % (length, self.sizes[-1]))
+        return y
+
+    def _check_pair(self, pair, what):
+        """Return (x, y) from one example, or raise NetworkError."""
+        try:
+            x, y = pair
+        except (TypeError, ValueError):
+            raise NetworkError("each example in %s must be a pair (x, y), not %r"
+                               % (what, type(pair).__name__)) from None
+        return x, y
+
+    def _check_training_data(self, training_data):
+        """Return training_data as a new list of (x, y) pairs, each checked."""
+        data = _as_list(training_data, "training_data")
+        if not data:
+            raise NetworkError("training_data is empty")
+        for pair in data:
+            x, y = self._check_pair(pair, "training_data")
+            self._check_input(x)
+            self._check_target(y)
+        return data
+
+    def _check_labelled_data(self, data, what):
+        """Return data as a list of (x, int label) pairs, each checked."""
+        data = _as_list(data, what)
+        outputs = self.sizes[-1]
+        for pair in data:
+            x, label = self._check_pair(pair, what)
+            self._check_input(x)
+            if not isinstance(label, int) or isinstance(label, bool) or \
+                    not 0 <= label < outputs:
+                raise NetworkError("labels in %s must be ints from 0 to %d, not %r "
+                                   "(one-hot labels belong in training_data)"
+                                   % (what, outputs - 1, label))
+        return data
+
+    def _check_mini_batch(self, mini_batch):
+        """Return the lists (xs, ys) of a non-empty mini-batch, each checked."""
+        mini_batch = _as_list(mini_batch, "mini_batch")
+        if not mini_batch:
+            raise NetworkError("a mini-batch must hold at least one example")
+        xs, ys = [], []
+        for pair in mini_batch:
+            x, y = self._check_pair(pair, "mini_batch")
+            xs.append(self._check_input(x))
+            ys.append(self._check_target(y))
+        return xs, ys
+
+
+# ---------------------------------------------------------------------------
+# Loading a saved network
+# ---------------------------------------------------------------------------
+
+def load(filename):
+    """Load a network saved by ``Network.save`` (or by the book's network2.save).
+
+    Returns a ``Network``.  Every part of the file is checked: the keys,
+    the shapes of weights and biases against "sizes", and that every
+    number is finite.  Biases may be column vectors ([[b0], [b1], ...], as
+    network2 writes them) or flat lists.  Anything else raises
+    ModelFileError naming the file and the problem.
+    """
+    name = str(filename)
+    with open(filename, "r", encoding="utf-8") as f:
+        text = f.read()
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except ValueError as e:
+        raise ModelFileError("%s: not a valid model file: %s" % (name, e)) from None
+    if not isinstance(data, dict):
+        raise ModelFileError("%s: a model file holds a JSON object, not %s"
+                             % (name, type(data).__name__))
+    missing = [key for key in ("sizes", "weights", "biases", "cost") if key not in data]
+    if missing:
+        raise ModelFileError("%s: missing key%s %s" % (
+            name, "s" if len(missing) > 1 else "", ", ".join(repr(k) for k in missing)))
+    try:
+        sizes = _check_sizes(data["sizes"])
+    except NetworkError as e:
+        raise ModelFileError("%s: %s" % (name, e)) from None
+    cost = data["cost"]
+    if cost not in COSTS:
+        raise ModelFileError("%s: unknown cost %r; expected one of %s"
+                             % (name, cost, ", ".join(sorted(COSTS))))
+    activation = data.get("activation", "sigmoid")
+    if activation not in ACTIVATIONS:
+        raise ModelFileError("%s: unknown activation %r; expected one of %s"
+                             % (name, activation, ", ".join(sorted(ACTIVATIONS))))
+    weights = data["weights"]
+    biases = data["biases"]
+    layers = len(sizes) - 1
+    for key, value in (("weights", weights), ("biases", biases)):
+        if not isinstance(value, list) or len(value) != layers:
+            raise ModelFileError("%s: %r must be a list of %d layers for sizes %s"
+                                 % (name, key, layers, sizes))
+    net = Network(sizes, cost=COSTS[cost], activation=ACTIVATIONS[activation])
+    for l, (x, y) in enumerate(zip(sizes[:-1], sizes[1:])):
+        net.weights[l] = _read_matrix(weights[l], y, x, "weights[%d]" % l, name)
+        net.biases[l] = _read_biases(biases[l], y, "biases[%d]" % l, name)
+    return net
+
+
+def _reject_constant(token):
+    """Refuse NaN and Infinity in a model file (json would accept them)."""
+    raise ValueError("%s is not a finite number" % token)
+
+
+def _read_number(value, where, name):
+    """Return value as a float if it is a finite JSON number; raise ModelFileError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ModelFileError("%s: %s should be a number, not %r" % (name, where, value))
+    value = float(value)
+    if not math.isfinite(value):
+        raise ModelFileError("%s: %s is not finite" % (name, where))
+    return value
+
+
+def _read_matrix(rows, n_rows, n_cols, where, name):
+    """Return rows as an n_rows x n_cols list of float lists, or raise ModelFileError."""
+    if not isinstance(rows, list) or len(rows) != n_rows:
+        raise ModelFileError("%s: %s should have %d rows" % (name, where, n_rows))
+    out = []
+    for j, row in enumerate(rows):
+        if not isinstance(row, list) or len(row) != n_cols:
+            raise ModelFileError("%s: %s[%d] should be a list of %d numbers"
+                                 % (name, where, j, n_cols))
+        out.append([_read_number(v, "%s[%d][%d]" % (where, j, k), name)
+                    for k, v in enumerate(row)])
+    return out
+
+
+def _read_biases(values, n, where, name):
+    """Return a layer's n biases from [[b], ...] or [b, ...], or raise ModelFileError."""
+    if not isinstance(values, list) or len(values) != n:
+        raise ModelFileError("%s: %s should have %d entries" % (name, where, n))
+    out = []
+    for j, v in enumerate(values):
+        if isinstance(v, list):
+            if len(v) != 1:
+                raise ModelFileError("%s: %s[%d] should be a number or a one-element list"
+                                     % (name, where, j))
+            v = v[0]
+        out.append(_read_number(v, "%s[%d]" % (where, j), name))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Argument checks
+# ---------------------------------------------------------------------------
+
+def _as_list(data, what):
+    """Return data as a new list (any iterable, including zip, is accepted)."""
+    if isinstance(data, (str, bytes)):
+        raise NetworkError("%s must be a list of examples, not %s" % (what, type(data).__name__))
+    try:
+        return list(data)
+    except TypeError:
+        raise NetworkError("%s must be an iterable of examples, not %s"
+                           % (what, type(data).__name__)) from None
+
+
+def _check_sizes(sizes):
+    """Return sizes as a list of ints, or raise NetworkError saying what is wrong."""
+    try:
+        sizes = list(sizes)
+    except TypeError:
+        raise NetworkError("sizes must be a list of layer sizes such as [784, 30, 10], "
+                           "not %s" % type(sizes).__name__) from None
+    if len(sizes) < 2:
+        raise NetworkError("sizes needs at least two layers (inputs and outputs), got %r"
+                           % (sizes,))
+    for size in sizes:
+        if isinstance(size, bool) or not isinstance(size, int):
+            raise NetworkError("layer sizes must be ints, got %r in %r" % (size, sizes))
+        if size < 1:
+            raise NetworkError("layer sizes must be at least 1, got %d in %r" % (size, sizes))
+    return sizes
+
+
+def _check_count(value, name, minimum):
+    """Return value if it is an int >= minimum; raise NetworkError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise NetworkError("%s must be an int, not %r" % (name, value))
+    if value < minimum:
+        raise NetworkError("%s must be at least %d, got %d" % (name, minimum, value))
+    return value
+
+
+def _check_number(value, name):
+    """Return value as a float if it is a finite number; raise NetworkError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise NetworkError("%s must be a number, not %r" % (name, value))
+    value = float(value)
+    if not math.isfinite(value):
+        raise NetworkError("%s must be a finite number, got %r" % (name, value))
+    return value
+
+
+def _check_positive(value, name):
+    """Return value if it is a finite number > 0; raise NetworkError otherwise."""
+    value = _check_number(value, name)
+    if value <= 0.0:
+        raise NetworkError("%s must be greater than 0, got %r" % (name, value))
+    return value
+
+
+def _check_nonnegative(value, name):
+    """Return value if it is a finite number >= 0; raise NetworkError otherwise."""
+    value = _check_number(value, name)
+    if value < 0.0:
+        raise NetworkError("%s must be 0 or more, got %r" % (name, value))
+    return value
+
+
+def _check_momentum(mu):
+    """Return mu if it is a finite number with 0 <= mu < 1; raise NetworkError otherwise."""
+    mu = _check_number(mu, "mu")
+    if not 0.0 <= mu < 1.0:
+        raise NetworkError("the momentum coefficient mu must be in [0, 1), got %r" % (mu,))
+    return mu
+
+
+def _lookup(value, table, what):
+    """Return the class for ``value``: one of table's classes, or its name."""
+    if isinstance(value, str):
+        if value in table:
+            return table[value]
+        lowered = {key.lower(): cls for key, cls in table.items()}
+        if value.lower() in lowered:
+            return lowered[value.lower()]
+        raise NetworkError("unknown %s %r; expected one of %s"
+                           % (what, value, ", ".join(sorted(table))))
+    if value in table.values() or (what == "cost" and value is LogLikelihoodCost):
+        return value
+    if all(hasattr(value, attr) for attr in ("fn", "delta" if what == "cost" else "prime")):
+        return value
+    raise NetworkError("%s must be one of %s, not %r"
+                       % (what, ", ".join(sorted(table)), value))
+
+
+def _one_hot(label, size):
+    """Return a list of ``size`` zeros with 1.0 at ``label``."""
+    e = [0.0] * size
+    e[label] = 1.0
+    return e

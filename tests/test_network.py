@@ -1,0 +1,601 @@
+"""Tests for pureml.network: the book's equations, the batched update, and bad input."""
+
+import contextlib
+import io
+import json
+import math
+import os
+import random
+import tempfile
+import unittest
+
+from pureml import gradcheck, matrix, network
+from pureml.network import (CrossEntropyCost, DivergenceError, LogLikelihoodCost,
+                            ModelFileError, Network, NetworkError, QuadraticCost,
+                            ReLU, Sigmoid, Tanh)
+from tests.support import NestedAlmostEqual, real_data_root, requires_real_data
+
+LN3 = math.log(3.0)
+
+
+def hand_network():
+    """Return the [2, 3, 1] network of HandWorkedTest, with its fixed weights."""
+    net = Network([2, 3, 1], seed=0)
+    net.weights = [[[1.0, -0.5], [0.0, 0.0], [0.0, 0.0]], [[1.0, 2.0, -2.0]]]
+    net.biases = [[0.0, LN3, -LN3], [-1.5]]
+    return net
+
+
+class HandWorkedTest(NestedAlmostEqual, unittest.TestCase):
+    """A [2, 3, 1] network worked through by hand.
+
+    Input x = (1, 2), desired output y = (1), quadratic cost, sigmoid.
+    The weights are chosen so that every sigmoid is a simple number:
+    sigma(0) = 1/2, sigma(ln 3) = 1/(1 + 1/3) = 3/4, sigma(-ln 3) = 1/4,
+    and sigma' = sigma (1 - sigma) is 1/4, 3/16, 3/16.
+
+    Forward:
+      z1 = w1 x + b1 = (1*1 - 0.5*2 + 0,  0 + ln 3,  0 - ln 3) = (0, ln 3, -ln 3)
+      a1 = (1/2, 3/4, 1/4)
+      z2 = 1*(1/2) + 2*(3/4) - 2*(1/4) - 1.5 = 0,  a2 = 1/2
+    Backward:
+      BP1  delta2 = (a2 - y) sigma'(z2) = (-1/2)(1/4) = -1/8
+      BP4  nabla_w2 = delta2 a1^T = (-1/16, -3/32, -1/32);  BP3 nabla_b2 = (-1/8)
+      BP2  w2^T delta2 = (-1/8, -1/4, 1/4)
+           delta1 = (-1/8 * 1/4, -1/4 * 3/16, 1/4 * 3/16) = (-1/32, -3/64, 3/64)
+      BP4  nabla_w1 = delta1 x^T = ((-1/32, -1/16), (-3/64, -3/32), (3/64, 3/32))
+      BP3  nabla_b1 = delta1
+    One step of gradient descent with eta = 2 on this single example moves
+    every parameter by -2 times its gradient.
+    """
+
+    x, y = [1.0, 2.0], [1.0]
+    nabla_w = [[[-1 / 32, -1 / 16], [-3 / 64, -3 / 32], [3 / 64, 3 / 32]],
+               [[-1 / 16, -3 / 32, -1 / 32]]]
+    nabla_b = [[-1 / 32, -3 / 64, 3 / 64], [-1 / 8]]
+
+    def test_feedforward(self):
+        self.assertNestedAlmostEqual(hand_network().feedforward(self.x), [0.5])
+
+    def test_backprop(self):
+        nabla_b, nabla_w = hand_network().backprop(self.x, self.y)
+        self.assertNestedAlmostEqual(nabla_b, self.nabla_b)
+        self.assertNestedAlmostEqual(nabla_w, self.nabla_w)
+
+    def test_cost_derivative(self):
+        self.assertEqual(hand_network().cost_derivative([0.5], [1.0]), [-0.5])
+
+    def test_one_step_of_gradient_descent(self):
+        for kernels in matrix.KERNELS:
+            with self.subTest(kernels=kernels), matrix.use(kernels):
+                net = hand_network()
+                before_w, before_b = net.weights, net.biases
+                expected_w = [[[w - 2.0 * g for w, g in zip(row, grow)]
+                               for row, grow in zip(layer, glayer)]
+                              for layer, glayer in zip(hand_network().weights, self.nabla_w)]
+                expected_b = [[b - 2.0 * g for b, g in zip(layer, glayer)]
+                              for layer, glayer in zip(hand_network().biases, self.nabla_b)]
+                net.update_mini_batch([(self.x, self.y)], 2.0)
+                self.assertNestedAlmostEqual(net.weights, expected_w)
+                self.assertNestedAlmostEqual(net.biases, expected_b)
+                self.assertIs(net.weights, before_w, "weights are updated in place")
+                self.assertIs(net.biases, before_b)
+
+
+def random_example(rng, sizes, sparse=False):
+    """Return (x, y): a random input (MNIST-like and 81% zeros if sparse) and a one-hot y."""
+    if sparse:
+        x = [rng.random() if rng.random() < 0.19 else 0.0 for _ in range(sizes[0])]
+    else:
+        x = [rng.uniform(-1.0, 1.0) for _ in range(sizes[0])]
+    y = [0.0] * sizes[-1]
+    y[rng.randrange(sizes[-1])] = 1.0
+    return x, y
+
+
+class GradientCheckTest(unittest.TestCase):
+    """backprop against central differences (pureml.gradcheck)."""
+
+    def check(self, sizes, samples=None, **kwargs):
+        rng = random.Random(sum(sizes))
+        net = Network(sizes, seed=2, **kwargs)
+        x, y = random_example(rng, sizes, sparse=sizes[0] > 100)
+        result = gradcheck.check(net, x, y, samples=samples, rng=rng)
+        self.assertLess(result.worst, 1e-6, result)
+        self.assertGreater(result.checked, 0)
+
+    def test_2_3_1(self):
+        self.check([2, 3, 1])
+
+    def test_3_5_4_2(self):
+        self.check([3, 5, 4, 2])
+
+    def test_784_30_10(self):
+        # N(0, 1) weights saturate a 784-input layer (its gradients are
+        # ~1e-8, at the level of rounding noise), so use network2's
+        # initialiser here; every bias and 300 random weights are checked.
+        self.check([784, 30, 10], samples=300, weight_initializer="default")
+
+
+COSTS = (QuadraticCost, CrossEntropyCost, LogLikelihoodCost)
+ACTIVATIONS = (Sigmoid, Tanh, ReLU)
+
+
+class MiniBatchTests(NestedAlmostEqual):
+    """update_mini_batch (the batched matrix form) equals the book's per-example sum.
+
+    The book's update is w -> w - (eta/m) sum_x nabla_w^x with nabla_w^x from
+    ``backprop``; pureml computes the whole mini-batch at once.  Subclasses
+    pick the kernel set.
+    """
+
+    kernels = None
+
+    def setUp(self):
+        self._use = matrix.use(self.kernels)
+        self._use.__enter__()
+        self.addCleanup(self._use.__exit__, None, None, None)
+
+    def reference_update(self, net, batch, eta, lmbda=0.0, n=1):
+        """Return (weights, biases) after the book's update, from per-example backprop."""
+        m = len(batch)
+        sums_b = [[0.0] * len(b) for b in net.biases]
+        sums_w = [[[0.0] * len(row) for row in w] for w in net.weights]
+        gradients = [net.backprop(x, y) for x, y in batch]
+        weights, biases = [], []
+        for l in range(len(net.weights)):
+            weights.append([[(1 - eta * lmbda / n) * net.weights[l][j][k]
+                             - (eta / m) * math.fsum(g[1][l][j][k] for g in gradients)
+                             for k in range(len(net.weights[l][j]))]
+                            for j in range(len(net.weights[l]))])
+            biases.append([net.biases[l][j] - (eta / m) * math.fsum(g[0][l][j] for g in gradients)
+                           for j in range(len(net.biases[l]))])
+        del sums_b, sums_w
+        return weights, biases
+
+    def assert_same_update(self, sizes, cost, activation, lmbda=0.0, sparse=False, m=7):
+        rng = random.Random(hash((tuple(sizes), cost.name, activation.name)) & 0xFFFF)
+        init = "he" if activation is ReLU else "default"
+        net = Network(sizes, cost=cost, activation=activation, seed=5, weight_initializer=init)
+        batch = [random_example(rng, sizes, sparse) for _ in range(m)]
+        eta, n = 3.0, 50
+        weights, biases = self.reference_update(net, batch, eta, lmbda, n)
+        before = [[row[:] for row in w] for w in net.weights]
+        net.update_mini_batch(batch, eta, lmbda, n)
+        self.assertNestedAlmostEqual(net.weights, weights, rel_tol=1e-12, abs_tol=1e-15)
+        self.assertNestedAlmostEqual(net.biases, biases, rel_tol=1e-12, abs_tol=1e-15)
+        moved = max(abs(a - b) for w0, w1 in zip(before, net.weights)
+                    for r0, r1 in zip(w0, w1) for a, b in zip(r0, r1))
+        self.assertGreater(moved, 1e-4, "the update should move the weights")
+
+    def test_every_cost_and_activation(self):
+        for cost in COSTS:
+            for activation in ACTIVATIONS:
+                with self.subTest(cost=cost.name, activation=activation.name):
+                    self.assert_same_update([3, 5, 4, 2], cost, activation)
+
+    def test_mnist_shaped_sparse_inputs(self):
+        for cost in COSTS:
+            with self.subTest(cost=cost.name):
+                self.assert_same_update([784, 30, 10], cost, Sigmoid, sparse=True, m=10)
+
+    def test_with_l2_regularisation(self):
+        self.assert_same_update([784, 30, 10], CrossEntropyCost, Sigmoid, lmbda=5.0,
+                                sparse=True, m=10)
+        self.assert_same_update([3, 5, 4, 2], QuadraticCost, Tanh, lmbda=0.1)
+
+    def test_momentum_velocity_is_the_gradient_step(self):
+        """With momentum, v -> mu v - (eta/m) sum nabla - (eta lmbda / n) w and w -> w + v.
+
+        From v = 0 the first velocity is exactly the plain step, so it can be
+        compared with the per-example sum directly, at 1e-12.
+        """
+        rng = random.Random(8)
+        sizes = [784, 30, 10]
+        net = Network(sizes, cost=CrossEntropyCost, seed=3, weight_initializer="default")
+        batch = [random_example(rng, sizes, sparse=True) for _ in range(10)]
+        eta, lmbda, n, mu = 0.5, 2.0, 100, 0.9
+        steps = []
+        for _ in range(2):
+            w0 = [[row[:] for row in w] for w in net.weights]
+            b0 = [b[:] for b in net.biases]
+            weights, biases = self.reference_update(net, batch, eta, lmbda, n)
+            steps.append(([[[a - b for a, b in zip(r1, r0)] for r1, r0 in zip(w1, ww)]
+                           for w1, ww in zip(weights, w0)],
+                          [[a - b for a, b in zip(b1, bb)] for b1, bb in zip(biases, b0)]))
+            net.update_mini_batch(batch, eta, lmbda, n, mu=mu)
+            if len(steps) == 1:
+                velocities = net._velocities
+                self.assertNestedAlmostEqual([v[0] for v in velocities], steps[0][0],
+                                             rel_tol=1e-12, abs_tol=1e-15)
+                self.assertNestedAlmostEqual([v[1] for v in velocities], steps[0][1],
+                                             rel_tol=1e-12, abs_tol=1e-15)
+                first = [[row[:] for row in v[0]] for v in velocities]
+        # Second step: v2 = mu v1 + (plain step at the new weights).
+        expected = [[[mu * a + b for a, b in zip(r1, r2)] for r1, r2 in zip(v1, s2)]
+                    for v1, s2 in zip(first, steps[1][0])]
+        self.assertNestedAlmostEqual([v[0] for v in net._velocities], expected,
+                                     rel_tol=1e-9, abs_tol=1e-15)
+
+
+class PlainMiniBatchTest(MiniBatchTests, unittest.TestCase):
+    kernels = "plain"
+
+
+class FastMiniBatchTest(MiniBatchTests, unittest.TestCase):
+    kernels = "fast"
+
+
+XOR = [([0.0, 0.0], [1.0, 0.0]), ([0.0, 1.0], [0.0, 1.0]),
+       ([1.0, 0.0], [0.0, 1.0]), ([1.0, 1.0], [1.0, 0.0])]
+XOR_TEST = [(x, y.index(1.0)) for x, y in XOR]
+
+
+class LearningTest(unittest.TestCase):
+    def train_xor(self, seed):
+        net = Network([2, 4, 2], seed=seed)
+        with contextlib.redirect_stdout(io.StringIO()):
+            net.SGD(XOR * 50, 60, 4, 3.0)
+        return net
+
+    def test_learns_xor_perfectly(self):
+        net = self.train_xor(3)
+        self.assertEqual(net.evaluate(XOR_TEST), 4)
+
+    def test_same_seed_same_weights(self):
+        self.assertEqual(self.train_xor(3).weights, self.train_xor(3).weights)
+
+    def test_different_seed_different_weights(self):
+        self.assertNotEqual(self.train_xor(3).weights, self.train_xor(4).weights)
+
+    def test_rng_can_be_given(self):
+        a = Network([2, 3, 1], rng=random.Random(12))
+        b = Network([2, 3, 1], seed=12)
+        self.assertEqual(a.weights, b.weights)
+
+    def test_seed_prints_like_network_py(self):
+        net = Network([2, 4, 2], seed=3)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            net.SGD(XOR, 2, 2, 3.0, test_data=XOR_TEST)
+        lines = out.getvalue().splitlines()
+        self.assertEqual(len(lines), 2)
+        self.assertRegex(lines[0], r"^Epoch 0: [0-4] / 4$")
+        self.assertRegex(lines[1], r"^Epoch 1: [0-4] / 4$")
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            net.SGD(XOR, 1, 2, 3.0)
+        self.assertEqual(out.getvalue(), "Epoch 0 complete\n")
+
+    def test_zip_is_accepted_and_the_callers_list_is_not_shuffled(self):
+        data = list(XOR * 5)
+        copy = list(data)
+        net = Network([2, 4, 2], seed=1)
+        net.SGD(data, 3, 4, 3.0, verbose=False)
+        self.assertEqual(data, copy)
+        xs, ys = zip(*XOR)
+        net.SGD(zip(xs, ys), 1, 2, 3.0, verbose=False,
+                test_data=zip(xs, [y.index(1.0) for y in ys]))
+
+    def test_zero_epochs_changes_nothing(self):
+        net = Network([2, 3, 2], seed=1)
+        before = [[row[:] for row in w] for w in net.weights]
+        net.SGD(XOR, 0, 2, 3.0, verbose=False)
+        self.assertEqual(net.weights, before)
+
+    def test_last_mini_batch_may_be_short(self):
+        net = Network([2, 3, 2], seed=1)
+        done = []
+        net.SGD(XOR[:3], 1, 2, 3.0, verbose=False,
+                on_batch=lambda images, total, cost: done.append(images))
+        self.assertEqual(done, [2, 3])
+
+    def test_diverging_training_names_the_epoch(self):
+        # Sigmoids saturate (sigma' = 0) long before their weights overflow;
+        # ReLU neurons do not, so a huge eta drives them to inf and NaN.
+        net = Network([2, 3, 2], seed=1, activation=ReLU, cost=CrossEntropyCost)
+        with self.assertRaises(DivergenceError) as caught:
+            net.SGD(XOR * 10, 3, 4, 1e300, verbose=False)
+        self.assertIn("epoch 0", str(caught.exception))
+        self.assertIn("smaller eta", str(caught.exception))
+
+
+class BadInputTest(unittest.TestCase):
+    """One assertRaises per kind of bad input; all are ValueErrors."""
+
+    def setUp(self):
+        self.net = Network([2, 3, 2], seed=0)
+
+    def test_errors_are_value_errors(self):
+        self.assertTrue(issubclass(NetworkError, ValueError))
+
+    def test_sizes_with_one_layer(self):
+        with self.assertRaisesRegex(NetworkError, "at least two layers"):
+            Network([784])
+
+    def test_sizes_empty(self):
+        with self.assertRaises(NetworkError):
+            Network([])
+
+    def test_sizes_not_a_list(self):
+        with self.assertRaises(NetworkError):
+            Network(784)
+
+    def test_sizes_zero(self):
+        with self.assertRaisesRegex(NetworkError, "at least 1"):
+            Network([784, 0, 10])
+
+    def test_sizes_negative(self):
+        with self.assertRaises(NetworkError):
+            Network([784, -30, 10])
+
+    def test_sizes_float(self):
+        with self.assertRaisesRegex(NetworkError, "must be ints"):
+            Network([784, 30.0, 10])
+
+    def test_sizes_bool(self):
+        with self.assertRaises(NetworkError):
+            Network([True, 3])
+
+    def test_unknown_cost(self):
+        with self.assertRaises(NetworkError):
+            Network([2, 2], cost="HingeCost")
+
+    def test_unknown_activation(self):
+        with self.assertRaises(NetworkError):
+            Network([2, 2], activation="swish")
+
+    def test_unknown_initializer(self):
+        with self.assertRaises(NetworkError):
+            Network([2, 2], weight_initializer="zeros")
+
+    def test_seed_and_rng_together(self):
+        with self.assertRaises(NetworkError):
+            Network([2, 2], seed=1, rng=random.Random(1))
+
+    def test_input_of_wrong_length_in_feedforward(self):
+        with self.assertRaisesRegex(NetworkError, "3 entries; this network expects 2"):
+            self.net.feedforward([1.0, 2.0, 3.0])
+
+    def test_input_of_wrong_length_in_backprop(self):
+        with self.assertRaises(NetworkError):
+            self.net.backprop([1.0], [1.0, 0.0])
+
+    def test_input_of_wrong_length_in_training_data(self):
+        with self.assertRaises(NetworkError):
+            self.net.SGD([([1.0], [1.0, 0.0])], 1, 1, 1.0)
+
+    def test_input_not_a_list(self):
+        with self.assertRaises(NetworkError):
+            self.net.feedforward(3.0)
+
+    def test_label_of_wrong_length(self):
+        with self.assertRaisesRegex(NetworkError, "label has 3 entries"):
+            self.net.SGD([([1.0, 2.0], [1.0, 0.0, 0.0])], 1, 1, 1.0)
+
+    def test_int_label_in_training_data(self):
+        with self.assertRaisesRegex(NetworkError, "one-hot"):
+            self.net.SGD([([1.0, 2.0], 1)], 1, 1, 1.0)
+
+    def test_label_of_wrong_length_in_backprop(self):
+        with self.assertRaises(NetworkError):
+            self.net.backprop([1.0, 2.0], [1.0])
+
+    def test_test_label_out_of_range(self):
+        with self.assertRaisesRegex(NetworkError, "from 0 to 1"):
+            self.net.evaluate([([1.0, 2.0], 2)])
+
+    def test_test_label_one_hot(self):
+        with self.assertRaises(NetworkError):
+            self.net.SGD(XOR_TO_2, 1, 1, 1.0, test_data=[([1.0, 2.0], [1.0, 0.0])])
+
+    def test_example_not_a_pair(self):
+        with self.assertRaisesRegex(NetworkError, "pair"):
+            self.net.SGD([[1.0, 2.0, 3.0]], 1, 1, 1.0)
+
+    def test_empty_training_data(self):
+        with self.assertRaisesRegex(NetworkError, "empty"):
+            self.net.SGD([], 1, 1, 1.0)
+
+    def test_empty_mini_batch(self):
+        with self.assertRaisesRegex(NetworkError, "at least one example"):
+            self.net.update_mini_batch([], 1.0)
+
+    def test_mini_batch_size_zero(self):
+        with self.assertRaisesRegex(NetworkError, "mini_batch_size must be at least 1"):
+            self.net.SGD(XOR_TO_2, 1, 0, 1.0)
+
+    def test_mini_batch_size_float(self):
+        with self.assertRaises(NetworkError):
+            self.net.SGD(XOR_TO_2, 1, 2.5, 1.0)
+
+    def test_negative_epochs(self):
+        with self.assertRaisesRegex(NetworkError, "epochs must be at least 0"):
+            self.net.SGD(XOR_TO_2, -1, 1, 1.0)
+
+    def test_eta_nan(self):
+        with self.assertRaisesRegex(NetworkError, "eta must be a finite number"):
+            self.net.SGD(XOR_TO_2, 1, 1, math.nan)
+
+    def test_eta_inf(self):
+        with self.assertRaisesRegex(NetworkError, "eta must be a finite number"):
+            self.net.SGD(XOR_TO_2, 1, 1, math.inf)
+
+    def test_eta_inf_in_update_mini_batch(self):
+        with self.assertRaises(NetworkError):
+            self.net.update_mini_batch(XOR_TO_2, -math.inf)
+
+    def test_eta_zero(self):
+        with self.assertRaisesRegex(NetworkError, "greater than 0"):
+            self.net.SGD(XOR_TO_2, 1, 1, 0.0)
+
+    def test_eta_string(self):
+        with self.assertRaises(NetworkError):
+            self.net.SGD(XOR_TO_2, 1, 1, "3.0")
+
+    def test_negative_lmbda(self):
+        with self.assertRaises(NetworkError):
+            self.net.SGD(XOR_TO_2, 1, 1, 1.0, lmbda=-1.0)
+
+    def test_lmbda_without_n(self):
+        with self.assertRaisesRegex(NetworkError, "needs n"):
+            self.net.update_mini_batch(XOR_TO_2, 1.0, lmbda=1.0)
+
+    def test_momentum_of_one(self):
+        with self.assertRaises(NetworkError):
+            self.net.SGD(XOR_TO_2, 1, 1, 1.0, mu=1.0)
+
+    def test_monitoring_without_evaluation_data(self):
+        with self.assertRaisesRegex(NetworkError, "evaluation_data"):
+            self.net.SGD(XOR_TO_2, 1, 1, 1.0, monitor_evaluation_accuracy=True)
+
+    def test_data_not_iterable(self):
+        with self.assertRaises(NetworkError):
+            self.net.SGD(42, 1, 1, 1.0)
+
+
+XOR_TO_2 = XOR
+
+
+class SaveLoadTest(NestedAlmostEqual, unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+
+    def path(self, name="net.json"):
+        return os.path.join(self.tmp.name, name)
+
+    def write(self, data, name="bad.json"):
+        path = self.path(name)
+        with open(path, "w") as f:
+            f.write(data if isinstance(data, str) else json.dumps(data))
+        return path
+
+    def test_round_trip(self):
+        net = Network([4, 3, 2], cost=CrossEntropyCost, activation=Tanh, seed=1)
+        net.save(self.path(), metadata={"epochs": 3})
+        loaded = network.load(self.path())
+        self.assertEqual(loaded.sizes, [4, 3, 2])
+        self.assertEqual(loaded.weights, net.weights)
+        self.assertEqual(loaded.biases, net.biases)
+        self.assertIs(loaded.cost, CrossEntropyCost)
+        self.assertIs(loaded.activation, Tanh)
+        x = [0.1, 0.2, 0.3, 0.4]
+        self.assertEqual(loaded.feedforward(x), net.feedforward(x))
+
+    def test_file_is_in_network2_format(self):
+        net = Network([2, 3, 1], seed=1)
+        net.save(self.path())
+        with open(self.path()) as f:
+            data = json.load(f)
+        self.assertEqual(data["sizes"], [2, 3, 1])
+        self.assertEqual(data["cost"], "QuadraticCost")
+        self.assertEqual(data["weights"][0], net.weights[0])
+        self.assertEqual(data["biases"][0], [[b] for b in net.biases[0]])
+
+    def test_loads_a_file_written_by_the_books_network2(self):
+        # As network2.save writes it: biases are numpy column vectors (.tolist()).
+        path = self.write(
+            '{"sizes": [2, 2, 1], "weights": [[[0.5, -0.25], [1.0, 2.0]], [[1.5, -1.0]]], '
+            '"biases": [[[0.1], [-0.2]], [[0.3]]], "cost": "CrossEntropyCost"}',
+            "network2.json")
+        net = network.load(path)
+        self.assertEqual(net.biases, [[0.1, -0.2], [0.3]])
+        self.assertEqual(net.weights[1], [[1.5, -1.0]])
+        self.assertIs(net.cost, CrossEntropyCost)
+        self.assertIs(net.activation, Sigmoid)
+
+    def test_save_is_atomic_and_leaves_no_temporary_file(self):
+        Network([2, 2], seed=1).save(self.path())
+        self.assertEqual(os.listdir(self.tmp.name), ["net.json"])
+
+    def good(self):
+        return {"sizes": [2, 1], "weights": [[[1.0, 2.0]]], "biases": [[[0.5]]],
+                "cost": "QuadraticCost"}
+
+    def assert_bad(self, data, pattern):
+        path = self.write(data)
+        with self.assertRaisesRegex(ModelFileError, pattern) as caught:
+            network.load(path)
+        self.assertIn(path, str(caught.exception))
+
+    def test_not_json(self):
+        self.assert_bad("{sizes: oops", "not a valid model file")
+
+    def test_not_an_object(self):
+        self.assert_bad("[1, 2]", "JSON object")
+
+    def test_missing_key(self):
+        data = self.good()
+        del data["weights"]
+        self.assert_bad(data, "missing key 'weights'")
+
+    def test_bad_sizes(self):
+        data = self.good()
+        data["sizes"] = [2]
+        self.assert_bad(data, "at least two layers")
+
+    def test_unknown_cost(self):
+        data = self.good()
+        data["cost"] = "HingeCost"
+        self.assert_bad(data, "unknown cost")
+
+    def test_wrong_number_of_layers(self):
+        data = self.good()
+        data["weights"] = []
+        self.assert_bad(data, "1 layers")
+
+    def test_wrong_row_length(self):
+        data = self.good()
+        data["weights"] = [[[1.0, 2.0, 3.0]]]
+        self.assert_bad(data, r"weights\[0\]\[0\] should be a list of 2")
+
+    def test_wrong_number_of_biases(self):
+        data = self.good()
+        data["biases"] = [[[0.5], [0.5]]]
+        self.assert_bad(data, r"biases\[0\] should have 1")
+
+    def test_nan(self):
+        self.assert_bad('{"sizes": [2, 1], "weights": [[[NaN, 2.0]]], "biases": [[[0.5]]], '
+                        '"cost": "QuadraticCost"}', "not a finite number")
+
+    def test_infinity(self):
+        self.assert_bad('{"sizes": [2, 1], "weights": [[[1.0, 2.0]]], '
+                        '"biases": [[[Infinity]]], "cost": "QuadraticCost"}',
+                        "not a finite number")
+
+    def test_string_weight(self):
+        data = self.good()
+        data["weights"] = [[["1.0", 2.0]]]
+        self.assert_bad(data, r"weights\[0\]\[0\]\[0\] should be a number")
+
+    def test_long_bias_column(self):
+        data = self.good()
+        data["biases"] = [[[0.5, 0.5]]]
+        self.assert_bad(data, "one-element list")
+
+    def test_missing_file_is_an_os_error(self):
+        with self.assertRaises(OSError):
+            network.load(self.path("nowhere.json"))
+
+
+@requires_real_data
+class SeedScriptTest(unittest.TestCase):
+    """The book's chapter-1 script runs unchanged on pureml's list data."""
+
+    def test_seed_script(self):
+        from pureml import mnist
+        training_data, validation_data, test_data = mnist.load_data_wrapper(real_data_root())
+        net = Network([784, 30, 10], seed=2)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            net.SGD(training_data[:2000], 1, 10, 3.0, test_data=test_data[:1000])
+        line = out.getvalue().strip()
+        self.assertRegex(line, r"^Epoch 0: \d+ / 1000$")
+        correct = int(line.split(":")[1].split("/")[0])
+        # Chance is 100 / 1000; seeds 2-4 give 412-510 after 2,000 images.
+        self.assertGreater(correct, 300, "2,000 images should already beat chance by far")
+
+
+if __name__ == "__main__":
+    unittest.main()
