@@ -7,21 +7,19 @@ per training example (the rows of the book's matrix ``X`` in chapter 2's
 "fully matrix-based approach").
 
 This module is the only one that knows about speed.  Everything else in
-pureml reads like the book and calls the functions here.  Each function
-that has a fast form has a plain twin: an ordinary indexed loop that says
-what the fast one computes.  Which twin runs is chosen once, at import:
+pureml reads like the book and calls the functions here.  The one
+primitive, ``sumprod``, is ``math.sumprod`` where it exists (CPython
+3.12+), a single C loop that makes no float object per term, and
+elsewhere its plain twin ``sum(map(mul, p, q))``; the choice is made once,
+at import.
 
-* ``sumprod`` is ``math.sumprod`` where it exists (CPython 3.12+), a single
-  C loop with no float objects made along the way; elsewhere its plain twin
-  ``sum(map(mul, p, q))``.
-* On CPython the batch kernels use C-level loops (``map``, ``zip``,
-  ``operator.itemgetter``), because a Python-level loop costs about ten times
-  as much per element as the same loop run inside C.
-* On PyPy the plain twins run, because its JIT compiles indexed loops to
-  machine code and is slowed down, not sped up, by ``map`` and friends.
-
-``use(name)`` switches the kernels (``"plain"`` or ``"fast"``) for a
-``with`` block; the tests use it to prove that both give the same numbers.
+The batch kernels that do the work of training each have a plain form, an
+indexed loop that says what is computed, and where it pays a builtin form
+that runs the inner loop in C.  Which is faster depends on the
+interpreter, so the fastest set is chosen once, at import, from
+measurements described beside the kernels.  ``use(name)`` switches sets
+("plain", "builtin", or the default "fast") for a ``with`` block; the
+tests run every set and prove that they compute the same numbers.
 
 >>> w = [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
 >>> matvec(w, [1.0, 1.0])
@@ -33,12 +31,12 @@ what the fast one computes.  Which twin runs is chosen once, at import:
 """
 
 import contextlib
-import itertools
 import math
 import operator
 import platform
+import sys
 from itertools import compress, repeat
-from operator import itemgetter, mul, setitem
+from operator import itemgetter, mul
 from operator import add as _add  # the module defines its own add(u, v)
 
 __all__ = [
@@ -47,6 +45,7 @@ __all__ = [
     "argmax", "shape", "affine_rows", "transpose_matvec_rows",
     "add_outer_products", "add_row_sums", "scale_in_place",
     "add_scaled_in_place", "use", "KERNELS", "SUMPROD_IS_C", "PYPY",
+    "LOOPS_ARE_FAST",
 ]
 
 PYPY = platform.python_implementation() == "PyPy"
@@ -66,16 +65,13 @@ def _sumprod_plain(p, q):
     return sum(map(mul, p, q))
 
 
-def _sumprod_c(p, q):
-    """Return math.sumprod(p, q); it is defined only where math.sumprod exists."""
-    return math.sumprod(p, q)
-
-
 #: True when ``sumprod`` is CPython's ``math.sumprod`` (3.12 and later).
 SUMPROD_IS_C = hasattr(math, "sumprod")
 
 if SUMPROD_IS_C:
-    # A C loop accumulating in extended precision; no float object per term.
+    # math.sumprod(p, q) equals _sumprod_plain(p, q) (to within its rounding,
+    # which is better): one C loop, accumulating in extended precision, with
+    # no float object made per term.
     sumprod = math.sumprod
 else:
     sumprod = _sumprod_plain
@@ -131,15 +127,6 @@ def gaussian(rng, rows, cols=None, sigma=1.0):
 def matvec(w, a):
     """Return the matrix-vector product w a, a vector with one entry per row of w."""
     return [sumprod(row, a) for row in w]
-
-
-def affine(w, a, b):
-    """Return w a + b: the weighted inputs z of a layer (the book's eq. 25).
-
-    >>> affine([[1.0, 2.0]], [3.0, 4.0], [0.5])
-    [11.5]
-    """
-    return [sumprod(row, a) + bj for row, bj in zip(w, b)]
 
 
 def transpose(m):
@@ -200,9 +187,26 @@ def argmax(v):
 
 # ---------------------------------------------------------------------------
 # Batch kernels: the mini-batch as matrix products.  ``rows`` is a list of
-# vectors, one per example.  Each kernel has a plain twin (indexed loops, run
-# on PyPy and used as the reference) and a fast form for CPython.
+# vectors, one per example.
+#
+# Each kernel has a plain form (indexed loops: the reference, and what the
+# PyPy JIT compiles best) and, where it pays somewhere, a builtin form that
+# moves the inner loop into C (map, zip, itemgetter, sumprod).  Which is
+# faster depends on the interpreter; it was measured (tools/bench.py and the
+# README's Speed section) on CPython 3.9 to 3.13 and PyPy:
+#
+# * a builtin step such as map(operator.mul, ...) costs about 40 ns per
+#   element on every CPython, one call and one new float each;
+# * CPython 3.11+ specialises the float opcodes of a plain loop, so
+#   ``row[k] += s * a[k]`` costs about 45 ns for a whole multiply-add;
+#   before 3.11 it costs about 75 ns;
+# * math.sumprod (3.12+) multiplies and adds in C at about 10 ns a term.
 # ---------------------------------------------------------------------------
+
+#: True where a plain loop beats chains of builtins: PyPy (a JIT) and
+#: CPython 3.11+ (the specialising interpreter).
+LOOPS_ARE_FAST = PYPY or sys.version_info >= (3, 11)
+
 
 def _gatherer(indices):
     """Return a function mapping a sequence s to the tuple (s[i] for i in indices).
@@ -218,49 +222,75 @@ def _gatherer(indices):
     return lambda s: ()
 
 
-def _support(rows):
-    """Return the sorted tuple of columns where at least one of ``rows`` is nonzero."""
-    # any() over each column, all in C: MNIST images are 81% zeros.
-    return tuple(compress(range(len(rows[0])), map(any, zip(*rows))))
+def _nonzeros_plain(a):
+    """Return [(k, a[k]) for each k where a[k] is not zero]: the plain form."""
+    return [(k, a[k]) for k in range(len(a)) if a[k] != 0.0]
 
 
-# --- z = w a + b for every example --------------------------------------
+def _nonzeros_builtin(a):
+    """Return [(k, a[k]) for each k where a[k] is not zero], finding them in C."""
+    return [(k, a[k]) for k in compress(range(len(a)), a)]
+
+
+# compress() tests 784 pixels in C, where CPython's loop would take 20 us;
+# PyPy's JIT compiles the plain loop but not compress(), which it runs 2x slower.
+_nonzeros = _nonzeros_plain if PYPY else _nonzeros_builtin
+
+
+# --- z = w a + b, for one example and for every example ---------------
+
+def _affine_plain(w, a, b):
+    """Return w a + b, skipping zero inputs: the plain form."""
+    nonzeros = _nonzeros(a)
+    z = []
+    # Two rows per pass over the inputs halves the loop's own overhead:
+    # 12% faster on CPython 3.11, 25% on PyPy.
+    for j in range(0, len(w) - 1, 2):
+        row1, row2 = w[j], w[j + 1]
+        total1, total2 = b[j], b[j + 1]
+        for k, ak in nonzeros:
+            total1 += row1[k] * ak
+            total2 += row2[k] * ak
+        z.append(total1)
+        z.append(total2)
+    if len(w) % 2:
+        row, total = w[-1], b[-1]
+        for k, ak in nonzeros:
+            total += row[k] * ak
+        z.append(total)
+    return z
+
+
+def _affine_builtin(w, a, b):
+    """Return w a + b by a C gather of each row's entries at a's nonzeros, then sumprod."""
+    support = tuple(compress(range(len(a)), a))
+    if len(support) * 4 > len(a) * 3:
+        # Mostly nonzero (hidden layers): gathering would cost more than it saves.
+        return [sumprod(row, a) + bj for row, bj in zip(w, b)]
+    gather = _gatherer(support)
+    a_support = gather(a)
+    return [sumprod(gather(row), a_support) + bj for row, bj in zip(w, b)]
+
 
 def _affine_rows_plain(w, rows, b):
-    """Return [w a + b for a in rows], skipping zero inputs: the plain twin."""
-    zs = []
-    for a in rows:
-        support = [k for k in range(len(a)) if a[k] != 0.0]
-        z = []
-        for row, bj in zip(w, b):
-            total = bj
-            for k in support:
-                total += row[k] * a[k]
-            z.append(total)
-        zs.append(z)
-    return zs
+    """Return [w a + b for a in rows]: the plain form."""
+    return [_affine_plain(w, a, b) for a in rows]
 
 
-def _affine_rows_fast(w, rows, b):
-    """Return [w a + b for a in rows], gathering only the batch's nonzero columns."""
-    support = _support(rows)
-    if len(support) == len(rows[0]):
-        # Dense inputs (hidden layers): nothing to gather.
-        return [[sumprod(row, a) + bj for row, bj in zip(w, b)] for a in rows]
-    gather = _gatherer(support)
-    # Gathering each row once per batch beats gathering it once per example.
-    w_support = [gather(row) for row in w]
-    out = []
-    for a in rows:
-        a_support = gather(a)
-        out.append([sumprod(row, a_support) + bj for row, bj in zip(w_support, b)])
-    return out
+def _affine_rows_builtin(w, rows, b):
+    """Return [w a + b for a in rows], each by the builtin form.
+
+    Per example rather than per batch: ten MNIST images together ink 2.5
+    times as many pixels as one, so a gather over the batch's union would
+    multiply 2.5 times as many zeros.
+    """
+    return [_affine_builtin(w, a, b) for a in rows]
 
 
 # --- BP2's w^T delta for every example -------------------------------------
 
 def _transpose_matvec_rows_plain(w, ds):
-    """Return [w^T d for d in ds]: the plain twin."""
+    """Return [w^T d for d in ds]: the plain form."""
     n = len(w[0])
     out = []
     for d in ds:
@@ -272,66 +302,44 @@ def _transpose_matvec_rows_plain(w, ds):
     return out
 
 
-def _transpose_matvec_rows_fast(w, ds):
-    """Return [w^T d for d in ds], as sums of products down the columns of w."""
-    # One transpose per batch, then one C-level sumprod per output entry.
-    columns = list(zip(*w))
+def _transpose_matvec_rows_builtin(w, ds):
+    """Return [w^T d for d in ds], as sumprods down the columns of w."""
+    columns = list(zip(*w))     # one transpose per batch, in C
     return [[sumprod(column, d) for column in columns] for d in ds]
 
 
 # --- BP4 and the step: w += c * sum_x delta_x a_x^T, in place ------------
 
-def _add_outer_products_plain(w, c, ds, rows):
-    """Add c * sum_i outer(ds[i], rows[i]) to the matrix w in place: the plain twin.
+def add_outer_products(w, c, ds, rows):
+    """Add c * sum_i outer(ds[i], rows[i]) to the matrix w, in place; return None.
 
-    Zero inputs are skipped: they contribute nothing to the sum.
+    This is BP4 summed over a mini-batch and the gradient-descent step in
+    one: w[j][k] += c * ds[i][j] * rows[i][k].  Zero inputs add nothing and
+    are skipped.  There is no builtin form: one weight gets only a few
+    products from a mini-batch (an MNIST pixel is inked in 4 of 10 images on
+    average), so a sumprod or map per weight costs more than this loop on
+    every interpreter measured.
     """
     for d, a in zip(ds, rows):
-        support = [k for k in range(len(a)) if a[k] != 0.0]
-        for row, dj in zip(w, d):
-            s = c * dj
-            for k in support:
-                row[k] += s * a[k]
-
-
-def _add_outer_products_sumprod(w, c, ds, rows):
-    """Add c * sum_i outer(ds[i], rows[i]) to w in place, one sumprod per weight.
-
-    Each changed weight is w[j][k] + sum_i (c*ds[i][j]) * rows[i][k]: a
-    sumprod over the batch, for the columns k where some input is nonzero.
-    """
-    support = _support(rows)
-    gather = _gatherer(support)
-    # Column k of the batch's inputs, as a tuple over the examples.
-    columns = list(zip(*map(gather, rows)))
-    scaled = [[c * dj for dj in column] for column in zip(*ds)]
-    for row, u in zip(w, scaled):
-        updated = map(_add, gather(row), map(sumprod, repeat(u), columns))
-        # Write back only the changed columns; any() drains map() in C.
-        any(map(setitem, repeat(row), support, updated))
-
-
-def _add_outer_products_map(w, c, ds, rows):
-    """Add c * sum_i outer(ds[i], rows[i]) to w in place, example by example.
-
-    Without a C sumprod, a short dot product per weight costs more than an
-    axpy per example over its nonzero inputs: row[k] += (c*d[j]) * a[k].
-    """
-    for d, a in zip(ds, rows):
-        support = tuple(compress(range(len(a)), a))
-        if not support:
-            continue
-        gather = _gatherer(support)
-        values = gather(a)
-        for row, dj in zip(w, d):
-            updated = map(_add, gather(row), map(mul, values, repeat(c * dj)))
-            any(map(setitem, repeat(row), support, updated))
+        nonzeros = _nonzeros(a)
+        # Two rows per pass, as in _affine_plain: 10% faster on CPython,
+        # 40% on PyPy.
+        for j in range(0, len(w) - 1, 2):
+            row1, row2 = w[j], w[j + 1]
+            s1, s2 = c * d[j], c * d[j + 1]
+            for k, ak in nonzeros:
+                row1[k] += s1 * ak
+                row2[k] += s2 * ak
+        if len(w) % 2:
+            row, s = w[-1], c * d[-1]
+            for k, ak in nonzeros:
+                row[k] += s * ak
 
 
 # --- BP3 and the step: b += c * sum_x delta_x, in place ------------------
 
-def _add_row_sums_plain(b, c, ds):
-    """Add c * sum_i ds[i] to the vector b in place: the plain twin."""
+def add_row_sums(b, c, ds):
+    """Add c * sum_i ds[i] to the vector b, in place; return None."""
     for j in range(len(b)):
         total = 0.0
         for d in ds:
@@ -339,35 +347,30 @@ def _add_row_sums_plain(b, c, ds):
         b[j] += c * total
 
 
-def _add_row_sums_fast(b, c, ds):
-    """Add c * sum_i ds[i] to the vector b in place, summing columns in C."""
-    b[:] = map(_add, b, map(mul, map(sum, zip(*ds)), repeat(c)))
-
-
 # --- whole-matrix updates: weight decay and momentum ----------------------
 
 def _scale_in_place_plain(w, factor):
-    """Multiply every entry of the matrix w by factor, in place: the plain twin."""
+    """Multiply every entry of the matrix w by factor, in place: the plain form."""
     for row in w:
         for k in range(len(row)):
             row[k] *= factor
 
 
-def _scale_in_place_fast(w, factor):
-    """Multiply every entry of the matrix w by factor, in place."""
+def _scale_in_place_builtin(w, factor):
+    """Multiply every entry of the matrix w by factor, in place, a row at a time in C."""
     for row in w:
         row[:] = map(mul, row, repeat(factor))
 
 
 def _add_scaled_in_place_plain(w, c, v):
-    """Add c * v to the matrix w in place (v has w's shape): the plain twin."""
+    """Add c * v to the matrix w in place (v has w's shape): the plain form."""
     for row, vrow in zip(w, v):
         for k in range(len(row)):
             row[k] += c * vrow[k]
 
 
-def _add_scaled_in_place_fast(w, c, v):
-    """Add c * v to the matrix w in place (v has w's shape)."""
+def _add_scaled_in_place_builtin(w, c, v):
+    """Add c * v to the matrix w in place (v has w's shape), a row at a time in C."""
     for row, vrow in zip(w, v):
         row[:] = map(_add, row, map(mul, vrow, repeat(c)))
 
@@ -377,31 +380,38 @@ def _add_scaled_in_place_fast(w, c, v):
 # ---------------------------------------------------------------------------
 
 _PLAIN = {
+    "affine": _affine_plain,
     "affine_rows": _affine_rows_plain,
     "transpose_matvec_rows": _transpose_matvec_rows_plain,
-    "add_outer_products": _add_outer_products_plain,
-    "add_row_sums": _add_row_sums_plain,
     "scale_in_place": _scale_in_place_plain,
     "add_scaled_in_place": _add_scaled_in_place_plain,
 }
 
-_FAST = {
-    "affine_rows": _affine_rows_fast,
-    "transpose_matvec_rows": _transpose_matvec_rows_fast,
-    # With a C sumprod, one short sumprod per weight is cheapest; without
-    # one, an axpy per example over its nonzero inputs is.
-    "add_outer_products": (_add_outer_products_sumprod if SUMPROD_IS_C
-                           else _add_outer_products_map),
-    "add_row_sums": _add_row_sums_fast,
-    "scale_in_place": _scale_in_place_fast,
-    "add_scaled_in_place": _add_scaled_in_place_fast,
+_BUILTIN = {
+    "affine": _affine_builtin,
+    "affine_rows": _affine_rows_builtin,
+    "transpose_matvec_rows": _transpose_matvec_rows_builtin,
+    "scale_in_place": _scale_in_place_builtin,
+    "add_scaled_in_place": _add_scaled_in_place_builtin,
 }
 
-#: The kernel sets, by name.
-KERNELS = {"plain": _PLAIN, "fast": _FAST}
+# Dot products (affine, BP2): a C sumprod beats any loop; without one, the
+# builtin twin sum(map(mul, p, q)) still beats an unspecialised loop.
+_DOTS = _BUILTIN if SUMPROD_IS_C or not LOOPS_ARE_FAST else _PLAIN
+# Element-wise updates: loops where they are fast, map() elsewhere.
+_ELEMENTWISE = _PLAIN if LOOPS_ARE_FAST else _BUILTIN
 
-#: The name of the kernel set chosen at import.
-DEFAULT_KERNELS = "plain" if PYPY else "fast"
+_FAST = {
+    "affine": _DOTS["affine"],
+    "affine_rows": _DOTS["affine_rows"],
+    "transpose_matvec_rows": _DOTS["transpose_matvec_rows"],
+    "scale_in_place": _ELEMENTWISE["scale_in_place"],
+    "add_scaled_in_place": _ELEMENTWISE["add_scaled_in_place"],
+}
+
+#: The kernel sets, by name: all plain loops, all builtins, and the fastest
+#: for this interpreter (the default).
+KERNELS = {"plain": _PLAIN, "builtin": _BUILTIN, "fast": _FAST}
 
 
 def _install(name):
@@ -415,7 +425,7 @@ def _install(name):
 
 @contextlib.contextmanager
 def use(name):
-    """Run the ``with`` block with the kernel set ``name`` ("plain" or "fast").
+    """Run the ``with`` block with the kernel set ``name``: "plain", "builtin" or "fast".
 
     The previous set is restored afterwards.  Yields the name.
     """
@@ -427,5 +437,5 @@ def use(name):
         _install(previous)
 
 
-kernels = DEFAULT_KERNELS
-_install(DEFAULT_KERNELS)
+kernels = "fast"
+_install(kernels)

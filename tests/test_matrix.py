@@ -68,8 +68,17 @@ class ChoiceTest(unittest.TestCase):
             self.assertIs(matrix.sumprod, matrix._sumprod_plain)
             self.assertFalse(matrix.SUMPROD_IS_C)
 
-    def test_default_kernels_follow_the_interpreter(self):
-        self.assertEqual(matrix.kernels, "plain" if matrix.PYPY else "fast")
+    def test_fast_is_the_default(self):
+        self.assertEqual(matrix.kernels, "fast")
+
+    def test_fast_picks_dot_products_in_c_only_where_they_win(self):
+        dots_in_c = matrix.SUMPROD_IS_C or not matrix.LOOPS_ARE_FAST
+        with matrix.use("fast"):
+            self.assertIs(matrix.affine,
+                          matrix._affine_builtin if dots_in_c else matrix._affine_plain)
+            self.assertIs(matrix.scale_in_place,
+                          matrix._scale_in_place_plain if matrix.LOOPS_ARE_FAST
+                          else matrix._scale_in_place_builtin)
 
     def test_use_restores_the_previous_kernels(self):
         before = matrix.affine_rows
@@ -133,6 +142,12 @@ class VectorTest(NestedAlmostEqual, unittest.TestCase):
         sd = math.sqrt(math.fsum(v * v for v in draws) / len(draws))
         self.assertAlmostEqual(sd, 0.5, delta=0.02)
 
+    def test_both_ways_of_finding_nonzeros_agree(self):
+        a = [0.0, 0.5, -0.0, 1.0, 0.0, -2.0, math.nan]
+        expected = [(1, 0.5), (3, 1.0), (5, -2.0), (6, a[6])]
+        self.assertEqual(matrix._nonzeros_plain(a), expected)
+        self.assertEqual(matrix._nonzeros_builtin(a), expected)
+
     def test_argmax_takes_the_first_of_ties(self):
         self.assertEqual(matrix.argmax([0.0, 2.0, 2.0, 1.0]), 1)
 
@@ -169,6 +184,14 @@ class KernelTests(NestedAlmostEqual):
         yield matrix.gaussian(rng, 4, 20), single
         yield matrix.gaussian(rng, 4, 6), [[0.0] * 6, [0.0] * 6]
         yield matrix.gaussian(rng, 2, 3), [[1.0, 0.0, 2.0]]
+
+    def test_affine(self):
+        for w, rows in self.cases():
+            b = matrix.gaussian(self.rng, len(w))
+            for a in rows:
+                expected = [math.fsum(wk * ak for wk, ak in zip(row, a)) + bj
+                            for row, bj in zip(w, b)]
+                self.assertNestedAlmostEqual(matrix.affine(w, a, b), expected)
 
     def test_affine_rows(self):
         for w, rows in self.cases():
@@ -222,25 +245,12 @@ class PlainKernelTest(KernelTests, unittest.TestCase):
     kernels = "plain"
 
 
+class BuiltinKernelTest(KernelTests, unittest.TestCase):
+    kernels = "builtin"
+
+
 class FastKernelTest(KernelTests, unittest.TestCase):
     kernels = "fast"
-
-
-class FastKernelVariantsTest(NestedAlmostEqual, unittest.TestCase):
-    """Both fast forms of add_outer_products, whichever this interpreter picked."""
-
-    def test_both_forms_agree_with_the_plain_twin(self):
-        rng = random.Random(5)
-        w = matrix.gaussian(rng, 30, 784)
-        rows = _sparse_rows(rng, 10, 784, 0.19)
-        ds = [matrix.gaussian(rng, 30) for _ in rows]
-        expected = [row[:] for row in w]
-        matrix._add_outer_products_plain(expected, -0.3, ds, rows)
-        for form in (matrix._add_outer_products_sumprod, matrix._add_outer_products_map):
-            with self.subTest(form=form.__name__):
-                got = [row[:] for row in w]
-                form(got, -0.3, ds, rows)
-                self.assertNestedAlmostEqual(got, expected)
 
 
 if __name__ == "__main__":

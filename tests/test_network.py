@@ -222,6 +222,10 @@ class PlainMiniBatchTest(MiniBatchTests, unittest.TestCase):
     kernels = "plain"
 
 
+class BuiltinMiniBatchTest(MiniBatchTests, unittest.TestCase):
+    kernels = "builtin"
+
+
 class FastMiniBatchTest(MiniBatchTests, unittest.TestCase):
     kernels = "fast"
 
