@@ -582,10 +582,11 @@ class Network:
 # Loading a saved network
 # ---------------------------------------------------------------------------
 
-def load(filename):
+def load(filename, network_class=None):
     """Load a network saved by ``Network.save`` (or by the book's network2.save).
 
-    Returns a ``Network``.  Every part of the file is checked: the keys,
+    Returns a ``Network`` (or an instance of ``network_class``, a subclass
+    such as ``pureml.network2.Network``).  Every part of the file is checked: the keys,
     the shapes of weights and biases against "sizes", and that every
     number is finite.  Biases may be column vectors ([[b0], [b1], ...], as
     network2 writes them) or flat lists.  Anything else raises
@@ -624,7 +625,8 @@ def load(filename):
         if not isinstance(value, list) or len(value) != layers:
             raise ModelFileError("%s: %r must be a list of %d layers for sizes %s"
                                  % (name, key, layers, sizes))
-    net = Network(sizes, cost=COSTS[cost], activation=ACTIVATIONS[activation])
+    net = (network_class or Network)(sizes, cost=COSTS[cost],
+                                     activation=ACTIVATIONS[activation])
     for l, (x, y) in enumerate(zip(sizes[:-1], sizes[1:])):
         net.weights[l] = _read_matrix(weights[l], y, x, "weights[%d]" % l, name)
         net.biases[l] = _read_biases(biases[l], y, "biases[%d]" % l, name)
