@@ -19,8 +19,8 @@ element-wise (Hadamard) product:
     BP3  dC/db^l_j = delta^l_j                         nabla_b
     BP4  dC/dw^l_jk = a^{l-1}_k delta^l_j              nabla_w
 
-and gradient descent over a mini-batch of m examples (equations 20, 21,
-with network2's L2 weight decay, equation 93):
+and gradient descent over a mini-batch of m examples (chapter 1's
+equations 20 and 21, with chapter 3's L2 weight decay):
 
     w -> (1 - eta*lmbda/n) w - (eta/m) sum_x nabla_w^x
     b -> b - (eta/m) sum_x nabla_b^x
@@ -143,7 +143,8 @@ class Network:
     def feedforward(self, a):
         """Return the output of the network if ``a`` is input.
 
-        Each layer computes a' = sigma(w a + b) (equation 25).
+        Each layer computes a' = sigma(w a + b): chapter 1's equation 22,
+        a^l = sigma(w^l a^{l-1} + b^l) in chapter 2's notation.
         """
         self._check_input(a)
         for b, w, sigma in self._layers():
@@ -183,10 +184,15 @@ class Network:
         eta/128 (chapter 3's learning-rate schedule).
 
         ``verbose=False`` silences the printing.  ``on_epoch(record)`` is
-        called after each epoch with a dict of what was measured (epoch,
-        eta, seconds, and the monitored values); ``on_batch(done, total,
-        cost)`` after each mini-batch with the images done so far in the
-        epoch and, when it accepts it, the mini-batch's mean cost.
+        called after each epoch with a dict of what was measured and
+        decided: "epoch", "eta" (used in the epoch), "seconds",
+        "test_correct" and "test_total" (with test_data),
+        "evaluation_accuracy", "history" (the lists so far), "notes" (the
+        lines about early stopping or eta, as printed), "stopped",
+        "stop_reason" (None, or why training stops) and "next_eta".
+        ``on_batch(done, total, cost)`` is called after each mini-batch
+        with the images done so far in the epoch, the epoch's total, and
+        the mini-batch's mean cost before its update.
 
         Raises DivergenceError naming the epoch if the weights become NaN
         or infinite.
@@ -266,28 +272,28 @@ class Network:
             record.update(history=history, training_total=n,
                           evaluation_total=len(evaluation_data) if evaluation_data else 0,
                           evaluation_accuracy=evaluation_accuracy)
-            stop = False
+            notes, stop_reason = [], None
             if evaluation_accuracy is not None:
                 if best_accuracy is None or evaluation_accuracy > best_accuracy:
                     best_accuracy, epochs_since_best = evaluation_accuracy, 0
                 else:
                     epochs_since_best += 1
                 if early_stopping_n and epochs_since_best >= early_stopping_n:
-                    lines.append("Early stopping: no improvement in {} epochs".format(
-                        early_stopping_n))
-                    stop = True
+                    stop_reason = "no improvement in {} epochs".format(early_stopping_n)
+                    notes.append("Early stopping: " + stop_reason)
                 elif eta_schedule_n and epochs_since_best >= eta_schedule_n:
                     eta /= 2.0
                     epochs_since_best = 0
                     if eta <= eta_floor:
-                        lines.append("Stopping: eta has fallen to 1/128 of its start")
-                        stop = True
+                        stop_reason = "eta has fallen to 1/128 of its start"
+                        notes.append("Stopping: " + stop_reason)
                     else:
-                        lines.append("No improvement in {} epochs: eta halved to {}".format(
+                        notes.append("No improvement in {} epochs: eta halved to {}".format(
                             eta_schedule_n, eta))
-            record["stopped"] = stop
+            stop = stop_reason is not None
+            record.update(stopped=stop, stop_reason=stop_reason, notes=notes, next_eta=eta)
             if verbose:
-                print("\n".join(lines))
+                print("\n".join(lines + notes))
             if on_epoch is not None:
                 on_epoch(record)
             if stop:
@@ -451,7 +457,8 @@ class Network:
 
     def total_cost(self, data, lmbda=0.0, convert=False):
         """Return the total cost for ``data``: the mean of cost.fn over the
-        examples plus the L2 term 0.5 * (lmbda/n) * sum w^2 (equation 85).
+        examples plus the L2 term 0.5 * (lmbda/n) * sum w^2, as in
+        chapter 3's regularised cost C = C0 + (lmbda/2n) sum_w w^2.
 
         As in network2: ``convert`` should be False for training data
         (one-hot labels) and True for validation or test data (int
@@ -593,10 +600,15 @@ def load(filename, network_class=None):
     ModelFileError naming the file and the problem.
     """
     name = str(filename)
-    with open(filename, "r", encoding="utf-8") as f:
-        text = f.read()
+    with open(filename, "rb") as f:
+        raw = f.read()
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        raise ModelFileError("%s: not a model file: it is not UTF-8 JSON text" % name) from None
+    except RecursionError:
+        raise ModelFileError("%s: not a model file: its JSON is nested too deeply"
+                             % name) from None
     except ValueError as e:
         raise ModelFileError("%s: not a valid model file: %s" % (name, e)) from None
     if not isinstance(data, dict):

@@ -143,6 +143,28 @@ class LoadDataTest(TempDirTest):
                     mnist.load_data(path, "kmnist")
 
 
+class LoadTestDataTest(TempDirTest):
+    """load_test_data reads the two test files and nothing else."""
+
+    def test_same_as_load_data(self):
+        write_set(self.folder)
+        self.assertEqual(mnist.load_test_data(self.root),
+                         mnist.load_data(self.root, validation_size=2)[2])
+
+    def test_training_files_are_not_needed(self):
+        contents = write_set(self.folder)
+        os.remove(os.path.join(self.folder, mnist.TRAIN_IMAGES))
+        _images, labels = mnist.load_test_data(self.root)
+        self.assertEqual(labels, list(contents[mnist.TEST_LABELS]))
+
+    def test_missing_test_labels(self):
+        write_set(self.folder)
+        os.remove(os.path.join(self.folder, mnist.TEST_LABELS))
+        with self.assertRaises(mnist.MissingDataError) as caught:
+            mnist.load_test_data(self.root)
+        self.assertEqual(caught.exception.missing, [mnist.TEST_LABELS])
+
+
 class LoadDataWrapperTest(TempDirTest):
     """load_data_wrapper gives the network's (x, one-hot) and (x, label) pairs."""
 

@@ -304,6 +304,69 @@ class LearningTest(unittest.TestCase):
         self.assertIn("smaller eta", str(caught.exception))
 
 
+class Network2FeaturesTest(NestedAlmostEqual, unittest.TestCase):
+    """Monitoring, L2, momentum, early stopping and the eta schedule inside SGD."""
+
+    def test_monitoring_lists_mean_what_network2s_mean(self):
+        net = Network([2, 4, 2], cost=CrossEntropyCost, seed=3, weight_initializer="default")
+        training = XOR * 5
+        history = net.SGD(training, 4, 4, 0.5, lmbda=0.1, evaluation_data=XOR_TEST,
+                          monitor_evaluation_cost=True, monitor_evaluation_accuracy=True,
+                          monitor_training_cost=True, monitor_training_accuracy=True,
+                          verbose=False)
+        self.assertEqual([len(values) for values in history], [4, 4, 4, 4])
+        # The last entries describe the network as training left it.
+        self.assertEqual(history.training_cost[-1], net.total_cost(training, 0.1))
+        self.assertEqual(history.training_accuracy[-1], net.accuracy(training, convert=True))
+        self.assertEqual(history.evaluation_cost[-1],
+                         net.total_cost(XOR_TEST, 0.1, convert=True))
+        self.assertEqual(history.evaluation_accuracy[-1], net.accuracy(XOR_TEST))
+
+    def test_total_cost_adds_the_l2_term(self):
+        net = Network([2, 3, 2], seed=1)
+        squares = math.fsum(v * v for w in net.weights for row in w for v in row)
+        self.assertAlmostEqual(net.total_cost(XOR, 2.0),
+                               net.total_cost(XOR) + 0.5 * (2.0 / 4) * squares, places=12)
+
+    def test_accuracy_takes_either_kind_of_label(self):
+        net = Network([2, 3, 2], seed=1)
+        self.assertEqual(net.accuracy(XOR, convert=True), net.accuracy(XOR_TEST))
+
+    def test_momentum_changes_the_path_but_still_learns(self):
+        plain = Network([2, 4, 2], seed=3)
+        moving = Network([2, 4, 2], seed=3)
+        plain.SGD(XOR * 50, 20, 4, 1.0, verbose=False)
+        moving.SGD(XOR * 50, 20, 4, 1.0, mu=0.5, verbose=False)
+        self.assertNotEqual(plain.weights, moving.weights)
+        self.assertEqual(moving.evaluate(XOR_TEST), 4)
+
+    def flat_run(self, **kwargs):
+        """Train so little (eta = 1e-12) that the evaluation accuracy never changes."""
+        net = Network([2, 3, 2], seed=1)
+        records = []
+        net.SGD(XOR, 200, 2, 1e-12, evaluation_data=XOR_TEST, verbose=False,
+                on_epoch=records.append, **kwargs)
+        return records
+
+    def test_early_stopping(self):
+        records = self.flat_run(early_stopping_n=3)
+        # Epoch 0 is the best; epochs 1, 2 and 3 do not improve on it.
+        self.assertEqual(len(records), 4)
+        self.assertEqual(records[-1]["stop_reason"], "no improvement in 3 epochs")
+        self.assertTrue(records[-1]["stopped"])
+        self.assertFalse(records[-2]["stopped"])
+
+    def test_eta_schedule_halves_then_stops_at_one_128th(self):
+        records = self.flat_run(eta_schedule_n=2)
+        etas = [record["eta"] for record in records]
+        # eta is halved every 2 epochs without improvement; at 1e-12/128 it stops.
+        self.assertEqual(etas[:5], [1e-12, 1e-12, 1e-12, 5e-13, 5e-13])
+        self.assertEqual(len(records), 1 + 7 * 2)
+        self.assertEqual(records[-1]["next_eta"], 1e-12 / 128)
+        self.assertEqual(records[-1]["stop_reason"], "eta has fallen to 1/128 of its start")
+        self.assertIn("eta halved", records[2]["notes"][0])
+
+
 class BadInputTest(unittest.TestCase):
     """One assertRaises per kind of bad input; all are ValueErrors."""
 
@@ -577,6 +640,17 @@ class SaveLoadTest(NestedAlmostEqual, unittest.TestCase):
         data = self.good()
         data["biases"] = [[[0.5, 0.5]]]
         self.assert_bad(data, "one-element list")
+
+    def test_binary_file(self):
+        path = self.path("bad.json")
+        with open(path, "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\n\xff\xfe")
+        with self.assertRaisesRegex(ModelFileError, "not UTF-8 JSON text") as caught:
+            network.load(path)
+        self.assertIn(path, str(caught.exception))
+
+    def test_deeply_nested_json(self):
+        self.assert_bad("[" * 100000 + "]" * 100000, "nested too deeply|not a valid model file")
 
     def test_missing_file_is_an_os_error(self):
         with self.assertRaises(OSError):
