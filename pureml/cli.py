@@ -224,9 +224,8 @@ def _add_data_options(parser, split=True):
 def _add_mirror_option(group):
     """Add --mirror to ``group``; return None."""
     group.add_argument("--mirror", metavar="URL", action="append", type=mirror_url,
-                       help="download from this base URL only, instead of "
-                            "$PUREML_MIRROR and the public mirrors (repeat to try "
-                            "several in turn)")
+                       help="try this base URL first, before $PUREML_MIRROR and "
+                            "the public mirrors (repeat to give several)")
 
 
 def _add_style_option(parser):
@@ -470,8 +469,13 @@ def _load_data(args, fetch=False, log=None):
             title += " (%s)" % ", ".join(missing.missing)
         _say("%s is not in %s; downloading it now (--no-download turns this off)."
              % (title, missing.folder))
-        mnist.download(root, args.dataset, args.mirror, log=log)
+        mnist.download(root, args.dataset, _mirrors(args), log=log)
         return _read_data(root, args)
+
+
+def _mirrors(args):
+    """Return the base URLs to download from: --mirror first, then $PUREML_MIRROR and the public mirrors."""
+    return (args.mirror or []) + mnist.mirror_urls(args.dataset)
 
 
 def _load_set(args):
@@ -1028,7 +1032,7 @@ def cmd_download(args):
     root = mnist.data_root(args.data)
     title = mnist.DATASETS[args.dataset].title
     _say("Getting %s into %s" % (title, mnist.dataset_dir(root, args.dataset)))
-    folder = mnist.download(root, args.dataset, args.mirror, log=_say)
+    folder = mnist.download(root, args.dataset, _mirrors(args), log=_say)
     print("%s is ready in %s" % (title, folder))
     for name in mnist.FILES:
         print("  " + name)
