@@ -74,6 +74,19 @@ error messages.
 
 # ------------------------------------------------------------------ reading
 
+def read_source(source, name, default_name):
+    """Return ``(data, name)``: the bytes of ``source`` and the name to use in messages.
+
+    ``source`` is a path or the bytes themselves; ``name`` overrides the
+    name, which is otherwise the path or ``default_name``.  A file that
+    cannot be read raises ``OSError``.  The decoders share this.
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), name or default_name
+    with open(source, "rb") as f:
+        return f.read(), name or os.fspath(source)
+
+
 def read_gray(path):
     """Read a PNG, PBM, PGM or PPM file and return it as a ``GrayImage``.
 

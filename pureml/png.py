@@ -26,13 +26,12 @@ ignored: the samples are returned as stored, without gamma correction.
 import collections
 import itertools
 import operator
-import os
 import struct
 import sys
 import zlib
 from array import array
 
-from pureml.images import ImageError
+from pureml.images import ImageError, read_source
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -95,11 +94,8 @@ def read(source, name=None, max_pixels=MAX_PIXELS):
     Raises ``PNGError`` for anything that is not a valid PNG image, and
     ``OSError`` when the file cannot be read.
     """
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return decode(bytes(source), name or "<PNG data>", max_pixels)
-    with open(source, "rb") as f:
-        data = f.read()
-    return decode(data, name or os.fspath(source), max_pixels)
+    data, name = read_source(source, name, "<PNG data>")
+    return decode(data, name, max_pixels)
 
 
 def decode(data, name="<PNG data>", max_pixels=MAX_PIXELS):

@@ -15,12 +15,11 @@ Only the first image of a file is read; whatever follows it is ignored.
 """
 
 import collections
-import os
 import re
 import sys
 from array import array
 
-from pureml.images import ImageError
+from pureml.images import ImageError, read_source
 
 #: Largest image, in pixels, that ``read`` accepts (5000 x 5000).
 MAX_PIXELS = 25000000
@@ -59,11 +58,8 @@ def read(source, name=None, max_pixels=MAX_PIXELS):
     ``PNMError`` for anything that is not a valid image, and ``OSError``
     when the file cannot be read.
     """
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return decode(bytes(source), name or "<PNM data>", max_pixels)
-    with open(source, "rb") as f:
-        data = f.read()
-    return decode(data, name or os.fspath(source), max_pixels)
+    data, name = read_source(source, name, "<PNM data>")
+    return decode(data, name, max_pixels)
 
 
 def decode(data, name="<PNM data>", max_pixels=MAX_PIXELS):

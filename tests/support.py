@@ -4,6 +4,8 @@ import math
 import os
 import unittest
 
+from pureml import matrix
+
 
 def _first_difference(actual, expected, rel_tol, abs_tol, path=()):
     """Return ``(path, actual, expected)`` for the first element that differs, or None.
@@ -47,6 +49,22 @@ class NestedAlmostEqual:
             text = "%s: %r != %r (rel_tol=%g, abs_tol=%g)" % (
                 where, a, e, rel_tol, abs_tol)
             self.fail(self._formatMessage(msg, text))
+
+
+class UsesKernels:
+    """Mixin for ``unittest.TestCase``: each test runs with ``matrix.use(self.kernels)``.
+
+    Subclasses set ``kernels`` to "plain", "builtin" or "fast", so one test
+    class proves the same numbers on every kernel set.
+    """
+
+    kernels = None
+
+    def setUp(self):
+        super().setUp()
+        context = matrix.use(self.kernels)
+        context.__enter__()
+        self.addCleanup(context.__exit__, None, None, None)
 
 
 def real_data_root():

@@ -6,7 +6,7 @@ import random
 import unittest
 
 from pureml import matrix
-from tests.support import NestedAlmostEqual
+from tests.support import NestedAlmostEqual, UsesKernels
 
 
 def load_tests(loader, tests, ignore):
@@ -158,7 +158,7 @@ def _sparse_rows(rng, m, n, density):
             for _ in range(m)]
 
 
-class KernelTests(NestedAlmostEqual):
+class KernelTests(UsesKernels, NestedAlmostEqual):
     """Each batch kernel against the plain arithmetic it stands for.
 
     Subclasses set ``kernels`` to a kernel set's name; the test runs with
@@ -166,12 +166,8 @@ class KernelTests(NestedAlmostEqual):
     are held to the same answer.
     """
 
-    kernels = None
-
     def setUp(self):
-        self._use = matrix.use(self.kernels)
-        self._use.__enter__()
-        self.addCleanup(self._use.__exit__, None, None, None)
+        super().setUp()
         self.rng = random.Random(11)
 
     def cases(self):

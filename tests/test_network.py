@@ -13,7 +13,8 @@ from pureml import gradcheck, matrix, network
 from pureml.network import (CrossEntropyCost, DivergenceError, LogLikelihoodCost,
                             ModelFileError, Network, NetworkError, QuadraticCost,
                             ReLU, Sigmoid, Tanh)
-from tests.support import NestedAlmostEqual, real_data_root, requires_real_data
+from tests.support import (NestedAlmostEqual, UsesKernels, real_data_root,
+                           requires_real_data)
 
 LN3 = math.log(3.0)
 
@@ -121,20 +122,13 @@ COSTS = (QuadraticCost, CrossEntropyCost, LogLikelihoodCost)
 ACTIVATIONS = (Sigmoid, Tanh, ReLU)
 
 
-class MiniBatchTests(NestedAlmostEqual):
+class MiniBatchTests(UsesKernels, NestedAlmostEqual):
     """update_mini_batch (the batched matrix form) equals the book's per-example sum.
 
     The book's update is w -> w - (eta/m) sum_x nabla_w^x with nabla_w^x from
     ``backprop``; pureml computes the whole mini-batch at once.  Subclasses
     pick the kernel set.
     """
-
-    kernels = None
-
-    def setUp(self):
-        self._use = matrix.use(self.kernels)
-        self._use.__enter__()
-        self.addCleanup(self._use.__exit__, None, None, None)
 
     def reference_update(self, net, batch, eta, lmbda=0.0, n=1):
         """Return (weights, biases) after the book's update, from per-example backprop."""
