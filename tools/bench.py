@@ -19,6 +19,8 @@ so: the speed depends on the sparsity, not on what the pixels show.
 """
 
 import argparse
+import collections
+import contextlib
 import json
 import math
 import platform
@@ -27,7 +29,7 @@ import statistics
 import sys
 import time
 
-from pureml import matrix, mnist
+from pureml import activations, costs, matrix, mnist
 from pureml.network import Network
 from tools.loadbench import peak_rss_mb
 
@@ -135,6 +137,52 @@ def time_evaluation(sizes, test, repeat):
     return rates
 
 
+@contextlib.contextmanager
+def timed_parts(totals):
+    """Time the kernels and per-example functions training calls, adding seconds to ``totals``.
+
+    Inside the block every ``matrix`` batch kernel, and the sigmoid's fn and
+    prime and the quadratic cost's delta, are wrapped with a timer; they
+    are restored afterwards.  Yields ``totals``.
+    """
+    def timer(name, f):
+        def timed(*args):
+            start = time.perf_counter()
+            result = f(*args)
+            totals[name] += time.perf_counter() - start
+            return result
+        return timed
+
+    saved = []
+    for name in ("affine_rows", "add_outer_products", "transpose_matvec_rows",
+                 "add_row_sums", "hadamard"):
+        saved.append((matrix, name, getattr(matrix, name)))
+        setattr(matrix, name, timer("matrix." + name, getattr(matrix, name)))
+    for owner, name, label in ((activations.Sigmoid, "fn", "Sigmoid.fn"),
+                               (activations.Sigmoid, "prime", "Sigmoid.prime"),
+                               (costs.QuadraticCost, "delta", "QuadraticCost.delta")):
+        saved.append((owner, name, owner.__dict__[name]))
+        setattr(owner, name, staticmethod(timer(label, getattr(owner, name))))
+    try:
+        yield totals
+    finally:
+        for owner, name, original in reversed(saved):
+            setattr(owner, name, original)
+
+
+def breakdown(sizes, data):
+    """Train once on ``data`` with every part timed; return (total seconds, [(part, seconds)])."""
+    totals = collections.Counter()
+    net = Network(sizes, seed=2)
+    with timed_parts(totals):
+        start = time.perf_counter()
+        net.SGD(data, 1, STANDARD["mini_batch_size"], STANDARD["eta"], verbose=False)
+        total = time.perf_counter() - start
+    parts = totals.most_common()
+    parts.append(("everything else", total - sum(totals.values())))
+    return total, parts
+
+
 def main(argv=None):
     """Run the benchmark and print the report; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -149,6 +197,8 @@ def main(argv=None):
     parser.add_argument("--kernels", choices=sorted(matrix.KERNELS), default=matrix.kernels,
                         help="matrix kernels to use (default: %s on this interpreter)" % matrix.kernels)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also train once with each kernel timed, and print where the time goes")
     args = parser.parse_args(argv)
     if args.images is None:
         args.images = EPOCH if matrix.PYPY else 10000
@@ -203,6 +253,16 @@ def main(argv=None):
                          entry["book_literal_images_per_second"],
                          entry["book_literal_seconds_per_epoch"],
                          entry["book_literal_seconds_per_epoch"] / entry["seconds_per_epoch"]))
+            if args.breakdown:
+                total, parts = breakdown(sizes, data)
+                entry["breakdown_us_per_image"] = {
+                    name: seconds / len(data) * 1e6 for name, seconds in parts}
+                if not args.json:
+                    print("%-12s where the time goes (one run, per image; the timers add a little):"
+                          % "")
+                    for name, seconds in parts:
+                        print("%-12s   %-28s %7.1f us  %5.1f%%" % (
+                            "", name, seconds / len(data) * 1e6, 100 * seconds / total))
     report["peak_rss_mb"] = peak_rss_mb()
     if args.json:
         print(json.dumps(report, indent=2))
