@@ -112,6 +112,8 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--images", type=int, default=50000, help="training images used")
     parser.add_argument("--eta", type=float, default=3.0)
+    parser.add_argument("--book-only", action="store_true",
+                        help="train only the book's network (from pureml's initial weights)")
     args = parser.parse_args(argv)
     sizes = [int(v) for v in args.sizes.split(",")]
     # The book's sigmoid overflows in np.exp for large negative z, as it always did.
@@ -127,10 +129,17 @@ def main(argv=None):
     np_test = [(np.array(x).reshape(-1, 1), y) for x, y in test]
     print("%s, seed %d, %d training images, eta %g, mini-batches of 10; numpy %s"
           % (sizes, args.seed, len(training), args.eta, np.__version__))
+    best = 0
     for j in range(args.epochs):
         start = time.perf_counter()
         book.SGD(np_training, 1, 10, args.eta)
         book_seconds = time.perf_counter() - start
+        if args.book_only:
+            correct = book.evaluate(np_test)
+            best = max(best, correct)
+            print("epoch %d: book %d / %d (best so far %d); book %.1f s"
+                  % (j, correct, len(test), best, book_seconds), flush=True)
+            continue
         start = time.perf_counter()
         pure.SGD(training, 1, 10, args.eta, verbose=False)
         pure_seconds = time.perf_counter() - start
