@@ -4,7 +4,6 @@ import os
 import random
 import struct
 import tempfile
-import time
 import unittest
 import zlib
 
@@ -332,11 +331,12 @@ class TestErrors(unittest.TestCase):
             with self.subTest(fragment=fragment):
                 self.assertPNGError(self.build(header=header), "IHDR", fragment)
 
-    def test_decompression_bomb_header_fails_fast(self):
+    def test_decompression_bomb_header_fails_before_allocating(self):
+        # 10^10 RGBA pixels of 16 bits would take 80 GB, more than the
+        # machine has: a decoder that allocated (or inflated) before checking
+        # the header would raise MemoryError or a zlib error, not this.
         data = self.build(header=ihdr(100000, 100000, 6, 16), body=b"\x00" * 100)
-        start = time.perf_counter()
         self.assertPNGError(data, "100000 x 100000", "limit")
-        self.assertLess(time.perf_counter() - start, 1.0)
 
     def test_decompression_bomb_data_is_not_inflated(self):
         # 8 x 8 image whose IDAT would inflate to 20 MB of zeros.
