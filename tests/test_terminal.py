@@ -322,7 +322,9 @@ class ProgressTest(unittest.TestCase):
         stream.encoding = "ascii"
         bar = Progress(10, stream=stream, clock=FakeClock())
         bar.update(10)
-        screen_line(stream.getvalue()).encode("ascii")
+        line = screen_line(stream.getvalue())
+        self.assertTrue(line.isascii(), "the bar must be plain ASCII here: %r" % line)
+        self.assertIn("10/10", line)
 
     def test_update_checks_done_even_off_a_terminal(self):
         bar = Progress(10, stream=io.StringIO())
