@@ -229,8 +229,10 @@ class Network:
                             for k in range(0, n, mini_batch_size)]
             done = 0
             for number, mini_batch in enumerate(mini_batches):
-                batch_cost = self.update_mini_batch(mini_batch, eta, lmbda, n, mu,
-                                                    return_cost=on_batch is not None)
+                # The data and arguments were checked once, above.
+                batch_cost = self._update_mini_batch(
+                    [x for x, _ in mini_batch], [y for _, y in mini_batch],
+                    eta, lmbda, n, mu, return_cost=on_batch is not None)
                 if not math.isfinite(sum(self.biases[-1])):
                     self._diverged(j, eta, "mini-batch %d" % number)
                 done += len(mini_batch)
@@ -325,6 +327,14 @@ class Network:
         if lmbda and not (isinstance(n, int) and n > 0):
             raise NetworkError("L2 regularisation needs n, the size of the "
                                "training set, as a positive int; got %r" % (n,))
+        return self._update_mini_batch(xs, ys, eta, lmbda, n, mu, return_cost)
+
+    def _update_mini_batch(self, xs, ys, eta, lmbda, n, mu, return_cost):
+        """Do update_mini_batch's work for the inputs xs and targets ys, already checked.
+
+        SGD calls this directly, having checked its data and arguments once
+        rather than once per mini-batch.  Returns what update_mini_batch does.
+        """
         m = len(xs)
         # Feedforward, every example at once: zs[l] and activations[l] hold
         # one vector per example.
@@ -775,7 +785,7 @@ def _lookup(value, table, what):
             return lowered[value.lower()]
         raise NetworkError("unknown %s %r; expected one of %s"
                            % (what, value, ", ".join(sorted(table))))
-    if value in table.values() or (what == "cost" and value is LogLikelihoodCost):
+    if value in table.values():
         return value
     if all(hasattr(value, attr) for attr in ("fn", "delta" if what == "cost" else "prime")):
         return value

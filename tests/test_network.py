@@ -133,8 +133,6 @@ class MiniBatchTests(UsesKernels, NestedAlmostEqual):
     def reference_update(self, net, batch, eta, lmbda=0.0, n=1):
         """Return (weights, biases) after the book's update, from per-example backprop."""
         m = len(batch)
-        sums_b = [[0.0] * len(b) for b in net.biases]
-        sums_w = [[[0.0] * len(row) for row in w] for w in net.weights]
         gradients = [net.backprop(x, y) for x, y in batch]
         weights, biases = [], []
         for l in range(len(net.weights)):
@@ -144,7 +142,6 @@ class MiniBatchTests(UsesKernels, NestedAlmostEqual):
                             for j in range(len(net.weights[l]))])
             biases.append([net.biases[l][j] - (eta / m) * math.fsum(g[0][l][j] for g in gradients)
                            for j in range(len(net.biases[l]))])
-        del sums_b, sums_w
         return weights, biases
 
     def assert_same_update(self, sizes, cost, activation, lmbda=0.0, sparse=False, m=7):
