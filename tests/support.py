@@ -2,6 +2,7 @@
 
 import math
 import os
+import tempfile
 import unittest
 
 from pureml import matrix
@@ -49,6 +50,25 @@ class NestedAlmostEqual:
             text = "%s: %r != %r (rel_tol=%g, abs_tol=%g)" % (
                 where, a, e, rel_tol, abs_tol)
             self.fail(self._formatMessage(msg, text))
+
+
+class FileErrors:
+    """Mixin for ``unittest.TestCase``: ``assertReadError`` for damaged files."""
+
+    def assertReadError(self, read, error, data, file_name, *fragments):
+        """Write ``data`` to a file called ``file_name``, fail unless ``read(path)``
+        raises ``error`` naming the path and each of ``fragments``; return the message."""
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, file_name)
+            with open(path, "wb") as f:
+                f.write(data)
+            with self.assertRaises(error) as caught:
+                read(path)
+        message = str(caught.exception)
+        self.assertIn(path, message)
+        for fragment in fragments:
+            self.assertIn(fragment, message)
+        return message
 
 
 class UsesKernels:

@@ -9,6 +9,7 @@ import zlib
 
 from pureml import png
 from pureml.images import ImageError
+from tests.support import FileErrors
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
@@ -247,7 +248,7 @@ class TestTransparencyAndChunks(unittest.TestCase):
             self.assertEqual(png.read(path), png.read(data))
 
 
-class TestErrors(unittest.TestCase):
+class TestErrors(FileErrors, unittest.TestCase):
     """Each damaged file raises PNGError naming the file and the problem."""
 
     def setUp(self):
@@ -255,17 +256,7 @@ class TestErrors(unittest.TestCase):
         self.good = encode_png(8, 8, 0, 8, self.samples, (0, 1, 2, 3, 4))
 
     def assertPNGError(self, data, *fragments):
-        with tempfile.TemporaryDirectory() as folder:
-            path = os.path.join(folder, "digit.png")
-            with open(path, "wb") as f:
-                f.write(data)
-            with self.assertRaises(png.PNGError) as caught:
-                png.read(path)
-        message = str(caught.exception)
-        self.assertIn(path, message)
-        for fragment in fragments:
-            self.assertIn(fragment, message)
-        return message
+        return self.assertReadError(png.read, png.PNGError, data, "digit.png", *fragments)
 
     def build(self, header=None, body=None, chunks=None):
         """Return a PNG with the given IHDR body, raw image data or chunk list."""

@@ -7,6 +7,7 @@ import unittest
 
 from pureml import pnm
 from pureml.images import ImageError
+from tests.support import FileErrors
 
 
 class TestFormats(unittest.TestCase):
@@ -76,20 +77,11 @@ class TestFormats(unittest.TestCase):
             self.assertEqual(pnm.read(path).pixels, [4])
 
 
-class TestErrors(unittest.TestCase):
+class TestErrors(FileErrors, unittest.TestCase):
     """Each bad file raises PNMError naming the file and the problem."""
 
     def assertPNMError(self, data, *fragments):
-        with tempfile.TemporaryDirectory() as folder:
-            path = os.path.join(folder, "digit.pgm")
-            with open(path, "wb") as f:
-                f.write(data)
-            with self.assertRaises(pnm.PNMError) as caught:
-                pnm.read(path)
-        message = str(caught.exception)
-        self.assertIn(path, message)
-        for fragment in fragments:
-            self.assertIn(fragment, message)
+        return self.assertReadError(pnm.read, pnm.PNMError, data, "digit.pgm", *fragments)
 
     def test_error_is_an_image_error(self):
         self.assertTrue(issubclass(pnm.PNMError, ImageError))
