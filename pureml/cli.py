@@ -184,6 +184,7 @@ def build_parser(prog="pureml"):
         prog=prog, description=_DESCRIPTION, epilog=_EPILOG.format(prog=prog),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version="pureml " + __version__)
+    parser.set_defaults(prog=prog)     # how the user runs pureml, for suggested commands
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
                                      title="commands")
     commands.required = True
@@ -1036,8 +1037,8 @@ def cmd_download(args):
     print("%s is ready in %s" % (title, folder))
     for name in mnist.FILES:
         print("  " + name)
-    print("Train on it with: pureml train%s%s" % (
-        " --data " + args.data if args.data else "",
+    print("Train on it with: %s train%s%s" % (
+        args.prog, " --data " + args.data if args.data else "",
         " --dataset " + args.dataset if args.dataset != "mnist" else ""), flush=True)
     return EXIT_OK
 
