@@ -83,6 +83,7 @@ _DOWNLOAD_CHUNK = 1 << 16
 # One shared float per byte value: 47 million pixels become references to
 # these 256 objects, not 47 million floats.
 _PIXEL_VALUES = tuple(value / 255 for value in range(256))
+_PIXEL_BYTES = tuple(range(256))     # load_mnist(normalize=False): 0-255 as ints
 
 
 class MissingDataError(FileNotFoundError):
@@ -226,12 +227,7 @@ def load_data(path=None, dataset="mnist", *, validation_size=VALIDATION_SIZE):
     missing, ``idx.IDXError`` for a malformed file and ``MNISTError`` for
     contents that are not MNIST-shaped.
     """
-    _dataset(dataset)
-    folder = _data_folder(path, dataset)
-    found = {name: _locate(folder, name) for name in FILES}
-    missing = [name for name in FILES if found[name] is None]
-    if missing:
-        raise MissingDataError(folder, missing, dataset)
+    found = _find_files(path, dataset, FILES)
     train_images, train_labels = _read_pair(found[TRAIN_IMAGES], found[TRAIN_LABELS])
     if (not isinstance(validation_size, int)
             or not 0 <= validation_size <= len(train_labels)):
@@ -251,13 +247,45 @@ def load_test_data(path=None, dataset="mnist"):
     ``load_data``.  Raises ``MissingDataError`` if either is missing, and
     the errors of ``load_data`` for bad files.
     """
+    found = _find_files(path, dataset, (TEST_IMAGES, TEST_LABELS))
+    return _read_pair(found[TEST_IMAGES], found[TEST_LABELS])
+
+
+def _find_files(path, dataset, names):
+    """Return {name: path} for the files ``names`` of ``dataset``; MissingDataError if any is absent."""
     _dataset(dataset)
     folder = _data_folder(path, dataset)
-    found = {name: _locate(folder, name) for name in (TEST_IMAGES, TEST_LABELS)}
-    missing = [name for name, where in found.items() if where is None]
+    found = {name: _locate(folder, name) for name in names}
+    missing = [name for name in names if found[name] is None]
     if missing:
         raise MissingDataError(folder, missing, dataset)
-    return _read_pair(found[TEST_IMAGES], found[TEST_LABELS])
+    return found
+
+
+def load_mnist(path=None, *, normalize=True, flatten=True, one_hot_label=False,
+               dataset="mnist"):
+    """Return ``(x_train, t_train), (x_test, t_test)`` as Deep Learning from Scratch's load_mnist.
+
+    All 60,000 training images, then the 10,000 test images (DLFS's split:
+    no validation set is held out).  Each image is a list of 784 floats in
+    [0, 1] (``normalize=False``: ints 0-255); ``flatten=False`` gives it as
+    one channel of 28 rows of 28, ``[[row, ...]]``, the book's 1x28x28.
+    Labels are ints 0-9, or one-hot lists of 10 floats with
+    ``one_hot_label=True``.  The files, folders and errors are those of
+    ``load_data``.
+    """
+    found = _find_files(path, dataset, FILES)
+    table = _PIXEL_VALUES if normalize else _PIXEL_BYTES
+    sets = []
+    for images_name, labels_name in ((TRAIN_IMAGES, TRAIN_LABELS), (TEST_IMAGES, TEST_LABELS)):
+        x, t = _read_pair(found[images_name], found[labels_name], table)
+        if not flatten:
+            x = [[[image[i:i + IMAGE_COLUMNS] for i in range(0, IMAGE_SIZE, IMAGE_COLUMNS)]]
+                 for image in x]
+        if one_hot_label:
+            t = [vectorized_result(label) for label in t]
+        sets.append((x, t))
+    return sets[0], sets[1]
 
 
 def load_data_wrapper(path=None, dataset="mnist", *, validation_size=VALIDATION_SIZE):
@@ -287,15 +315,18 @@ def vectorized_result(j):
     return result
 
 
-def _read_pair(images_path, labels_path):
-    """Read an images file and its labels file; return ``(images, labels)`` as lists."""
+def _read_pair(images_path, labels_path, table=_PIXEL_VALUES):
+    """Read an images file and its labels file; return ``(images, labels)`` as lists.
+
+    Each pixel byte b becomes ``table[b]``: b / 255 by default.
+    """
     labels = _read_labels(labels_path)
     pixels = _read_images(images_path)
     count = len(pixels) // IMAGE_SIZE
     if count != len(labels):
         raise MNISTError("%s holds %d images but %s holds %d labels; they must agree"
                          % (images_path, count, labels_path, len(labels)))
-    return _pixel_rows(pixels), list(labels)
+    return _pixel_rows(pixels, table), list(labels)
 
 
 def _read_labels(path):
@@ -329,14 +360,14 @@ def _check_ubyte(path, type_code, what):
                          % (path, what, idx.UBYTE, idx.TYPE_NAMES[type_code], type_code))
 
 
-def _pixel_rows(pixels):
-    """Return one list of 784 floats (value / 255) per image in the bytes ``pixels``.
+def _pixel_rows(pixels, table=_PIXEL_VALUES):
+    """Return one list of 784 values (``table[byte]``) per image in the bytes ``pixels``.
 
-    ``itemgetter(*image)(_PIXEL_VALUES)`` looks up all 784 bytes in one
+    ``itemgetter(*image)(table)`` looks up all 784 bytes in one
     call and gives an exactly sized tuple, which ``list`` copies: faster
     and smaller than ``list(map(...))``.
     """
-    return [list(operator.itemgetter(*pixels[start:start + IMAGE_SIZE])(_PIXEL_VALUES))
+    return [list(operator.itemgetter(*pixels[start:start + IMAGE_SIZE])(table))
             for start in range(0, len(pixels), IMAGE_SIZE)]
 
 

@@ -218,6 +218,49 @@ class KernelTests(UsesKernels, NestedAlmostEqual):
                 [[w[j][k] for k in range(len(w[0])) if not any(a[k] for a in rows)]
                  for j in range(len(w))], untouched)
 
+    def test_transpose_matvec_rows_with_bias_skips_zero_entries(self):
+        # DLFS's forward pass x W + b, where x is an MNIST-like sparse batch.
+        for w, rows in self.cases():
+            W = matrix.transpose(w)         # rows of W: one per entry of x
+            b = matrix.gaussian(self.rng, len(W[0]))
+            expected = [[math.fsum(x[i] * W[i][j] for i in range(len(W))) + b[j]
+                         for j in range(len(W[0]))] for x in rows]
+            self.assertNestedAlmostEqual(matrix.transpose_matvec_rows(W, rows, b), expected)
+
+    def test_transpose_outer_products(self):
+        # DLFS's dW = x^T dout: row k is sum_i x[i][k] * dout[i].
+        for w, rows in self.cases():
+            ds = [matrix.gaussian(self.rng, len(w)) for _ in rows]
+            expected = [[math.fsum(x[k] * d[j] for x, d in zip(rows, ds))
+                         for j in range(len(w))] for k in range(len(rows[0]))]
+            self.assertNestedAlmostEqual(matrix.transpose_outer_products(rows, ds), expected)
+
+    def test_transpose_outer_products_rows_of_all_zero_inputs_are_exactly_zero(self):
+        rows = [[0.0, 1.0, 0.0], [0.0, 2.0, 0.0]]
+        total = matrix.transpose_outer_products(rows, [[1.0, -1.0], [0.5, 0.5]])
+        self.assertEqual(total, [[0.0, 0.0], [2.0, 0.0], [0.0, 0.0]])
+
+    def test_dlfs_names_are_the_same_products(self):
+        # np.dot(x, W) + b, np.dot(dout, W.T), np.dot(x.T, dout), dout.sum(axis=0)
+        rng = self.rng
+        x = _sparse_rows(rng, 5, 8, 0.4)
+        W = matrix.gaussian(rng, 8, 3)
+        b = matrix.gaussian(rng, 3)
+        dout = matrix.gaussian(rng, 5, 3)
+        self.assertNestedAlmostEqual(
+            matrix.matmul(x, W, b),
+            [[math.fsum(xi[k] * W[k][j] for k in range(8)) + b[j] for j in range(3)]
+             for xi in x])
+        self.assertNestedAlmostEqual(
+            matrix.matmul_transposed(dout, W),
+            [[math.fsum(d[j] * W[k][j] for j in range(3)) for k in range(8)] for d in dout])
+        self.assertNestedAlmostEqual(
+            matrix.transposed_matmul(x, dout),
+            [[math.fsum(xi[k] * d[j] for xi, d in zip(x, dout)) for j in range(3)]
+             for k in range(8)])
+        self.assertNestedAlmostEqual(matrix.column_sums(dout),
+                                     [math.fsum(d[j] for d in dout) for j in range(3)])
+
     def test_add_row_sums(self):
         b = [1.0, 2.0, 3.0]
         ds = [[0.5, 0.25, 1.0], [1.5, -0.25, 2.0]]

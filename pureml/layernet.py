@@ -1,0 +1,284 @@
+"""Deep Learning from Scratch's layered networks: TwoLayerNet and MultiLayerNet.
+
+``TwoLayerNet`` is chapter 5's ch05/two_layer_net.py: Affine -> Relu ->
+Affine -> SoftmaxWithLoss, with ``params``, ``layers``, ``lastLayer``,
+``predict``, ``loss``, ``accuracy``, ``numerical_gradient`` and
+``gradient``.  ``MultiLayerNet`` is chapter 6's common/multi_layer_net.py
+and multi_layer_net_extend.py in one class: any number of hidden layers,
+ReLU or sigmoid, weight decay, dropout and batch normalisation.
+
+The book's chapter 5 script, with only the imports, the batch selection
+and the update step changed::
+
+    import random
+    from pureml.layernet import TwoLayerNet
+    from pureml.mnist import load_mnist
+    from pureml.optimizers import SGD
+
+    (x_train, t_train), (x_test, t_test) = load_mnist(normalize=True, one_hot_label=True)
+    network = TwoLayerNet(input_size=784, hidden_size=50, output_size=10)
+    for i in range(10000):
+        batch_mask = random.choices(range(len(x_train)), k=100)
+        x_batch = [x_train[k] for k in batch_mask]
+        t_batch = [t_train[k] for k in batch_mask]
+        grads = network.gradient(x_batch, t_batch)
+        SGD(lr=0.1).update(network.params, grads)
+
+Both networks keep their parameters in ``params`` ("W1", "b1", ...; and
+"gamma1", "beta1" with batch normalisation), the same lists the layers
+hold.  ``save_params`` writes them as JSON (atomically) and
+``load_params`` reads them back, checked like every file pureml reads.
+"""
+
+import math
+import numbers
+import random
+from collections import OrderedDict
+
+from pureml import matrix
+from pureml.functions import labels_of, numerical_gradient
+from pureml.layers import (Affine, BatchNormalization, Dropout, LayerError, Relu,
+                           Sigmoid, SoftmaxWithLoss, Tanh)
+
+__all__ = ["TwoLayerNet", "MultiLayerNet", "ACTIVATION_LAYERS", "LayerError"]
+
+#: The hidden activations MultiLayerNet takes, by name.
+ACTIVATION_LAYERS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
+
+#: How many examples predict() pushes through the layers at once in accuracy().
+ACCURACY_BATCH = 1000
+
+
+def _check_size(value, name):
+    """Return value if it is an int >= 1; LayerError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise LayerError("%s must be a whole number of at least 1, not %r" % (name, value))
+    return int(value)
+
+
+def _rng(seed):
+    """Return a random.Random seeded with ``seed`` (None: from the system)."""
+    if isinstance(seed, random.Random):
+        return seed
+    return random.Random(seed)
+
+
+def _init_scale(weight_init_std, n_in):
+    """Return the standard deviation of the initial weights for a layer with n_in inputs.
+
+    A number is used as it is; "relu"/"he" give sqrt(2/n_in) (He) and
+    "sigmoid"/"xavier" sqrt(1/n_in) (Xavier), as the book's MultiLayerNet.
+    """
+    name = str(weight_init_std).lower()
+    if name in ("relu", "he"):
+        return math.sqrt(2.0 / n_in)
+    if name in ("sigmoid", "xavier"):
+        return math.sqrt(1.0 / n_in)
+    if isinstance(weight_init_std, bool) or not isinstance(weight_init_std, (int, float)) \
+            or not math.isfinite(weight_init_std) or weight_init_std < 0:
+        raise LayerError("weight_init_std must be a number of at least 0, or 'relu', 'he', "
+                         "'sigmoid' or 'xavier'; not %r" % (weight_init_std,))
+    return float(weight_init_std)
+
+
+class _LayeredNet:
+    """What the layered networks share: predict, loss, accuracy, gradients, files.
+
+    A subclass builds ``self.params``, ``self.layers`` (an OrderedDict, in
+    order) and the loss layer, and names the Affine layers' keys in
+    ``self.affine_keys`` (their parameters are "W1"/"b1", "W2"/"b2", ...).
+    """
+
+    weight_decay_lambda = 0.0
+
+    def _last(self):
+        """Return the loss layer (TwoLayerNet calls it lastLayer, MultiLayerNet last_layer)."""
+        raise NotImplementedError
+
+    def _forward_layer(self, key, layer, x, train_flg):
+        """Return one layer's output; Dropout and BatchNorm take the train flag."""
+        if isinstance(layer, (Dropout, BatchNormalization)):
+            return layer.forward(x, train_flg)
+        return layer.forward(x)
+
+    def predict(self, x, train_flg=False):
+        """Return the output scores (before softmax) for the batch x, one row per example."""
+        for key, layer in self.layers.items():
+            x = self._forward_layer(key, layer, x, train_flg)
+        return x
+
+    def loss(self, x, t, train_flg=False):
+        """Return the loss for the batch x with labels t (one-hot lists or ints).
+
+        It is the mean cross-entropy error, plus the weight decay
+        0.5 * lambda * sum W^2 over every W when weight_decay_lambda is set.
+        """
+        y = self.predict(x, train_flg)
+        weight_decay = 0.0
+        if self.weight_decay_lambda:
+            for key in self.affine_keys:
+                W = self.layers[key].W
+                weight_decay += 0.5 * self.weight_decay_lambda * \
+                    math.fsum(matrix.sumprod(row, row) for row in W)
+        return self._last().forward(y, t) + weight_decay
+
+    def accuracy(self, x, t):
+        """Return the fraction of x the network labels right, a float from 0 to 1.
+
+        ``t`` holds int labels or one-hot lists.  The batch is pushed
+        through in slices of ACCURACY_BATCH, so memory stays small.
+        """
+        if len(x) != len(t):
+            raise LayerError("x holds %d examples but t holds %d labels; they must agree"
+                             % (len(x), len(t)))
+        if not x:
+            raise LayerError("accuracy needs at least one example")
+        classes = len(self.params["b%d" % len(self.affine_keys)])
+        labels = labels_of(t, classes)
+        correct = 0
+        for start in range(0, len(x), ACCURACY_BATCH):
+            y = self.predict(x[start:start + ACCURACY_BATCH])
+            correct += sum(matrix.argmax(row) == label
+                           for row, label in zip(y, labels[start:start + ACCURACY_BATCH]))
+        return correct / float(len(x))
+
+    def numerical_gradient(self, x, t):
+        """Return the gradient of the loss by central differences, a dict shaped like params.
+
+        Slow (two passes over the batch per parameter): it is the book's
+        check on ``gradient``.  The training flag is on, as in gradient().
+        """
+        loss_W = lambda W: self.loss(x, t, train_flg=True)     # noqa: E731 (the book's)
+        return {key: numerical_gradient(loss_W, value) for key, value in self.params.items()}
+
+    def gradient(self, x, t):
+        """Return the gradient of the loss by backpropagation, a dict shaped like params."""
+        # forward
+        self.loss(x, t, train_flg=True)
+        # backward
+        dout = 1
+        dout = self._last().backward(dout)
+        layers = list(self.layers.values())
+        layers.reverse()
+        for layer in layers:
+            dout = layer.backward(dout)
+        # the gradients the layers kept
+        grads = {}
+        lmbda = self.weight_decay_lambda
+        for idx, key in enumerate(self.affine_keys, start=1):
+            layer = self.layers[key]
+            grads["W%d" % idx] = layer.dW if not lmbda else \
+                [[dw + lmbda * w for dw, w in zip(drow, wrow)]
+                 for drow, wrow in zip(layer.dW, layer.W)]
+            grads["b%d" % idx] = layer.db
+            batch_norm = self.layers.get("BatchNorm%d" % idx)
+            if batch_norm is not None:
+                grads["gamma%d" % idx] = batch_norm.dgamma
+                grads["beta%d" % idx] = batch_norm.dbeta
+        return grads
+
+
+class TwoLayerNet(_LayeredNet):
+    """Chapter 5's two-layer network: Affine -> Relu -> Affine -> SoftmaxWithLoss.
+
+    The weights start as weight_init_std times N(0, 1) draws and the biases
+    at zero, as in the book; ``seed`` (or a random.Random) makes them
+    repeatable.
+    """
+
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01,
+                 seed=None):
+        input_size = _check_size(input_size, "input_size")
+        hidden_size = _check_size(hidden_size, "hidden_size")
+        output_size = _check_size(output_size, "output_size")
+        rng = _rng(seed)
+        # initialise the weights
+        self.params = {}
+        self.params["W1"] = matrix.gaussian(rng, input_size, hidden_size,
+                                            sigma=_init_scale(weight_init_std, input_size))
+        self.params["b1"] = matrix.zeros(hidden_size)
+        self.params["W2"] = matrix.gaussian(rng, hidden_size, output_size,
+                                            sigma=_init_scale(weight_init_std, hidden_size))
+        self.params["b2"] = matrix.zeros(output_size)
+        # build the layers
+        self.layers = OrderedDict()
+        self.layers["Affine1"] = Affine(self.params["W1"], self.params["b1"])
+        self.layers["Relu1"] = Relu()
+        self.layers["Affine2"] = Affine(self.params["W2"], self.params["b2"])
+        self.lastLayer = SoftmaxWithLoss()
+        self.layers["Affine1"].compute_dx = False      # nobody needs dL/dx of the data
+        self.affine_keys = ("Affine1", "Affine2")
+
+    def _last(self):
+        return self.lastLayer
+
+
+class MultiLayerNet(_LayeredNet):
+    """Chapter 6's fully connected network of any depth (MultiLayerNet and MultiLayerNetExtend).
+
+    Each hidden layer is Affine, then BatchNorm (``use_batchnorm``), then
+    the activation ("relu", "sigmoid" or "tanh"), then Dropout
+    (``use_dropout``); the output layer is Affine and SoftmaxWithLoss.
+    ``weight_init_std`` is a number, "relu"/"he" (sqrt(2/n)) or
+    "sigmoid"/"xavier" (sqrt(1/n)); ``weight_decay_lambda`` adds
+    0.5 * lambda * sum W^2 to the loss and lambda * W to each W's gradient.
+    """
+
+    def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
+                 weight_init_std="relu", weight_decay_lambda=0, use_dropout=False,
+                 dropout_ratio=0.5, use_batchnorm=False, seed=None):
+        self.input_size = _check_size(input_size, "input_size")
+        self.output_size = _check_size(output_size, "output_size")
+        if isinstance(hidden_size_list, (str, bytes)) or not hasattr(hidden_size_list, "__iter__"):
+            raise LayerError("hidden_size_list must be a list of layer sizes such as "
+                             "[100, 100], not %r" % (hidden_size_list,))
+        self.hidden_size_list = [_check_size(size, "each hidden size")
+                                 for size in hidden_size_list]
+        self.hidden_layer_num = len(self.hidden_size_list)
+        if not isinstance(activation, str) or activation.lower() not in ACTIVATION_LAYERS:
+            raise LayerError("unknown activation %r; expected one of %s"
+                             % (activation, ", ".join(ACTIVATION_LAYERS)))
+        if isinstance(weight_decay_lambda, bool) or \
+                not isinstance(weight_decay_lambda, (int, float)) or \
+                not math.isfinite(weight_decay_lambda) or weight_decay_lambda < 0:
+            raise LayerError("weight_decay_lambda must be a number of at least 0, not %r"
+                             % (weight_decay_lambda,))
+        self.activation = activation.lower()
+        self.weight_decay_lambda = float(weight_decay_lambda)
+        self.use_dropout = bool(use_dropout)
+        self.use_batchnorm = bool(use_batchnorm)
+        rng = _rng(seed)
+        self.params = {}
+        self.__init_weight(weight_init_std, rng)
+
+        activation_layer = ACTIVATION_LAYERS[self.activation]
+        self.layers = OrderedDict()
+        for idx in range(1, self.hidden_layer_num + 1):
+            self.layers["Affine%d" % idx] = Affine(self.params["W%d" % idx],
+                                                   self.params["b%d" % idx])
+            if self.use_batchnorm:
+                self.params["gamma%d" % idx] = [1.0] * self.hidden_size_list[idx - 1]
+                self.params["beta%d" % idx] = [0.0] * self.hidden_size_list[idx - 1]
+                self.layers["BatchNorm%d" % idx] = BatchNormalization(
+                    self.params["gamma%d" % idx], self.params["beta%d" % idx])
+            self.layers["Activation_function%d" % idx] = activation_layer()
+            if self.use_dropout:
+                self.layers["Dropout%d" % idx] = Dropout(dropout_ratio, rng=rng)
+        idx = self.hidden_layer_num + 1
+        self.layers["Affine%d" % idx] = Affine(self.params["W%d" % idx],
+                                               self.params["b%d" % idx])
+        self.last_layer = SoftmaxWithLoss()
+        self.layers["Affine1"].compute_dx = False       # nobody needs dL/dx of the data
+        self.affine_keys = tuple("Affine%d" % i for i in range(1, idx + 1))
+
+    def __init_weight(self, weight_init_std, rng):
+        """Draw every W from N(0, scale^2) and set every b to zero."""
+        all_size_list = [self.input_size] + self.hidden_size_list + [self.output_size]
+        for idx in range(1, len(all_size_list)):
+            scale = _init_scale(weight_init_std, all_size_list[idx - 1])
+            self.params["W%d" % idx] = matrix.gaussian(
+                rng, all_size_list[idx - 1], all_size_list[idx], sigma=scale)
+            self.params["b%d" % idx] = matrix.zeros(all_size_list[idx])
+
+    def _last(self):
+        return self.last_layer

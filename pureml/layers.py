@@ -1,0 +1,414 @@
+"""The layers of Deep Learning from Scratch, each with forward and backward.
+
+As in the book's common/layers.py, a network is built "like Lego" from
+small layer objects.  ``forward`` computes the layer's output and keeps
+what ``backward`` will need in named attributes (``self.x``,
+``self.mask``, ``self.out``); ``backward(dout)`` takes the gradient of the
+loss with respect to the layer's output and returns the gradient with
+respect to its input, keeping the parameters' gradients (``self.dW``,
+``self.db``) for the optimizer.
+
+The shapes are the book's, in lists.  A batch ``x`` is a list of examples
+and an example a flat list of floats (784 for MNIST).  ``W`` is a list of
+input_size rows of output_size floats, so ``W[i][j]`` is the book's
+``W[i, j]``; a bias is a flat list.  A layer holds the caller's own lists,
+as the book's layers hold its numpy arrays, so when an optimizer updates
+``params['W1']`` in place the layer sees it at once.
+
+The arithmetic of Affine is ``pureml.matrix``'s, the same kernels that
+Nielsen's network uses: nothing is computed twice over.
+"""
+
+import math
+import random
+from itertools import chain
+
+from pureml import matrix
+from pureml.activations import sigmoid
+from pureml.functions import DELTA, FunctionError, labels_of, softmax
+
+__all__ = ["Affine", "Relu", "ReLU", "Sigmoid", "Tanh", "SoftmaxWithLoss", "Dropout",
+           "BatchNormalization", "LayerError"]
+
+
+class LayerError(FunctionError):
+    """A layer was given parameters or data of the wrong shape; the message says which."""
+
+
+# ---------------------------------------------------------------------------
+# Element-wise layers work on any nesting (a batch of vectors, or of images
+# made of channels of rows): ``_rows`` applies a function to each innermost
+# list, so the loops stay list comprehensions.
+
+
+def _rows(f, x, *others):
+    """Return f applied to each innermost list of x (and the matching lists of ``others``)."""
+    if x and isinstance(x[0], list):
+        return [_rows(f, *items) for items in zip(x, *others)]
+    return f(x, *others)
+
+
+def _relu_forward(row):
+    return [v if v > 0.0 else 0.0 for v in row]
+
+
+def _relu_mask(row):
+    return [v <= 0.0 for v in row]
+
+
+def _relu_backward(drow, mrow):
+    return [0.0 if m else d for d, m in zip(drow, mrow)]
+
+
+class Relu:
+    """The rectified linear unit: out = x where x > 0, else 0.
+
+    ``self.mask`` marks the entries where x <= 0; backward passes dout
+    through everywhere else (the derivative is 1 for x > 0 and 0 otherwise).
+    """
+
+    def __init__(self):
+        self.mask = None
+
+    def forward(self, x):
+        self.mask = _rows(_relu_mask, x)
+        out = _rows(_relu_forward, x)
+        return out
+
+    def backward(self, dout):
+        dx = _rows(_relu_backward, dout, self.mask)
+        return dx
+
+
+#: The spelling some of the book's listings use.
+ReLU = Relu
+
+
+def _sigmoid_row(row):
+    return list(map(sigmoid, row))
+
+
+def _sigmoid_backward(drow, orow):
+    return [d * (1.0 - y) * y for d, y in zip(drow, orow)]
+
+
+class Sigmoid:
+    """The sigmoid layer: out = 1 / (1 + exp(-x)); backward is dout * (1 - out) * out."""
+
+    def __init__(self):
+        self.out = None
+
+    def forward(self, x):
+        out = _rows(_sigmoid_row, x)
+        self.out = out
+        return out
+
+    def backward(self, dout):
+        dx = _rows(_sigmoid_backward, dout, self.out)
+        return dx
+
+
+def _tanh_row(row):
+    return list(map(math.tanh, row))
+
+
+def _tanh_backward(drow, orow):
+    return [d * (1.0 - y * y) for d, y in zip(drow, orow)]
+
+
+class Tanh:
+    """The tanh layer: out = tanh(x); backward is dout * (1 - out^2)."""
+
+    def __init__(self):
+        self.out = None
+
+    def forward(self, x):
+        out = _rows(_tanh_row, x)
+        self.out = out
+        return out
+
+    def backward(self, dout):
+        dx = _rows(_tanh_backward, dout, self.out)
+        return dx
+
+
+# ---------------------------------------------------------------------------
+# Affine
+
+
+def _shape(example):
+    """Return the shape of one nested example, such as (1, 28, 28) or (784,)."""
+    shape = []
+    while isinstance(example, list):
+        shape.append(len(example))
+        example = example[0] if example else None
+    return tuple(shape)
+
+
+def _flatten(example, depth):
+    """Return a nested example as one flat list (``depth`` is its number of levels)."""
+    for _ in range(depth - 1):
+        example = list(chain.from_iterable(example))
+    return example
+
+
+def _unflatten(flat, shape):
+    """Return the flat list ``flat`` nested into ``shape``, the inverse of _flatten."""
+    for size in reversed(shape[1:]):
+        flat = [flat[i:i + size] for i in range(0, len(flat), size)]
+    return flat
+
+
+class Affine:
+    """The fully connected layer: out = x W + b, the book's "Affine" transformation.
+
+    ``W`` (input_size rows of output_size floats) and ``b`` (output_size
+    floats) are the caller's lists, shared, not copied.  A batch of images
+    (channels of rows) is flattened first, as the book's reshape does, and
+    dx is given back in the images' shape.
+
+    Backward keeps ``self.dW`` = x^T dout and ``self.db`` = the sum of dout
+    over the batch.  The network's first Affine sets ``compute_dx = False``:
+    dx would be the gradient with respect to the data, which nobody needs,
+    and costs as much as dW; backward then returns None.
+    """
+
+    def __init__(self, W, b):
+        if not W or not isinstance(W[0], list) or len(W[0]) != len(b):
+            raise LayerError("Affine needs W as input_size rows of output_size numbers and "
+                             "b of output_size numbers; got W of %s rows%s and b of %d"
+                             % (len(W), " of %d" % len(W[0]) if W and isinstance(W[0], list)
+                                else "", len(b)))
+        self.W = W
+        self.b = b
+        self.x = None
+        self.original_x_shape = None    # of one example, before flattening
+        self.dW = None
+        self.db = None
+        self.compute_dx = True
+
+    def forward(self, x):
+        self.original_x_shape = _shape(x[0]) if x else (len(self.W),)
+        if len(self.original_x_shape) > 1:
+            depth = len(self.original_x_shape)
+            x = [_flatten(example, depth) for example in x]
+        _check_batch(x, len(self.W), "Affine's input")
+        self.x = x
+        out = matrix.matmul(x, self.W, self.b)          # np.dot(x, W) + b
+        return out
+
+    def backward(self, dout):
+        self.dW = matrix.transposed_matmul(self.x, dout)    # np.dot(x.T, dout)
+        self.db = matrix.column_sums(dout)                  # np.sum(dout, axis=0)
+        if not self.compute_dx:
+            return None
+        dx = matrix.matmul_transposed(dout, self.W)         # np.dot(dout, W.T)
+        if len(self.original_x_shape) > 1:
+            dx = [_unflatten(row, self.original_x_shape) for row in dx]
+        return dx
+
+
+def _check_batch(x, size, what):
+    """Raise LayerError unless x is a non-empty list of vectors of ``size`` numbers."""
+    if not isinstance(x, list) or not x:
+        raise LayerError("%s must be a non-empty batch (a list of examples)" % what)
+    for i, example in enumerate(x):
+        if not isinstance(example, list) or len(example) != size:
+            raise LayerError("%s: example %d has %s; expected a list of %d numbers"
+                             % (what, i, "%d entries" % len(example)
+                                if isinstance(example, list) else type(example).__name__,
+                                size))
+
+
+# ---------------------------------------------------------------------------
+# The output layer and the loss
+
+
+class SoftmaxWithLoss:
+    """The softmax output and the cross-entropy error, as one layer.
+
+    ``forward(x, t)`` keeps the softmax outputs ``self.y`` and the labels
+    ``self.t`` (one-hot lists or int labels, as the book accepts both) and
+    returns the loss, the mean of -log(y[t] + 1e-7).  ``backward`` returns
+    (y - t) / batch_size, the simple gradient that makes the pair worth
+    fusing: the softmax's Jacobian cancels against the log.
+    """
+
+    def __init__(self):
+        self.loss = None
+        self.y = None       # output of softmax
+        self.t = None       # labels (one-hot vectors or ints)
+        self.labels = None  # t as int labels
+
+    def forward(self, x, t):
+        if len(t) != len(x):
+            raise LayerError("the batch holds %d examples but t holds %d labels; they "
+                             "must agree" % (len(x), len(t)))
+        self.labels = labels_of(t, len(x[0]))
+        self.t = t
+        self.y = softmax(x)
+        self.loss = -math.fsum(math.log(y[label] + DELTA)
+                               for y, label in zip(self.y, self.labels)) / len(x)
+        return self.loss
+
+    def backward(self, dout=1):
+        batch_size = len(self.t)
+        if isinstance(self.t[0], list):     # one-hot labels
+            dx = [[(yj - tj) / batch_size for yj, tj in zip(y, t)]
+                  for y, t in zip(self.y, self.t)]
+        else:
+            dx = [list(y) for y in self.y]
+            for row, label in zip(dx, self.labels):
+                row[label] -= 1
+            dx = [[v / batch_size for v in row] for row in dx]
+        return dx
+
+
+# ---------------------------------------------------------------------------
+# Chapter 6: Dropout and Batch Normalization
+
+
+def _check_ratio(dropout_ratio):
+    """Return dropout_ratio as a float in [0, 1); LayerError otherwise."""
+    if isinstance(dropout_ratio, bool) or not isinstance(dropout_ratio, (int, float)) \
+            or not 0.0 <= dropout_ratio < 1.0:
+        raise LayerError("dropout_ratio must be a number from 0 up to (not including) 1, "
+                         "not %r" % (dropout_ratio,))
+    return float(dropout_ratio)
+
+
+class Dropout:
+    """Dropout (Srivastava et al.): in training, each neuron is dropped with probability dropout_ratio.
+
+    ``forward(x, train_flg=True)`` draws ``self.mask`` (True where a neuron
+    is kept) and returns x * mask; with ``train_flg=False`` it returns
+    x * (1 - dropout_ratio), the expected value, as the book does.  The
+    mask comes from ``rng`` (a random.Random; the network's, so that a
+    seed repeats a run).  ``freeze_mask = True`` keeps the last mask for
+    later forwards, which a gradient check needs.
+    """
+
+    def __init__(self, dropout_ratio=0.5, rng=None):
+        self.dropout_ratio = _check_ratio(dropout_ratio)
+        self.rng = rng if rng is not None else random.Random()
+        self.mask = None
+        self.train_flg = True
+        self.freeze_mask = False
+
+    def forward(self, x, train_flg=True):
+        self.train_flg = train_flg
+        if train_flg:
+            if not (self.freeze_mask and self.mask is not None):
+                rand, ratio = self.rng.random, self.dropout_ratio
+                self.mask = _rows(lambda row: [rand() > ratio for _ in row], x)
+            return _rows(_times_mask, x, self.mask)
+        keep = 1.0 - self.dropout_ratio
+        return _rows(lambda row: [v * keep for v in row], x)
+
+    def backward(self, dout):
+        if not self.train_flg:
+            keep = 1.0 - self.dropout_ratio
+            return _rows(lambda row: [d * keep for d in row], dout)
+        return _rows(_times_mask, dout, self.mask)
+
+
+def _times_mask(row, mask):
+    return [v if m else 0.0 for v, m in zip(row, mask)]
+
+
+class BatchNormalization:
+    """Batch normalisation (Ioffe and Szegedy, 2015), as in the book's chapter 6.
+
+    In training, each feature is normalised over the batch,
+    xn = (x - mu) / sqrt(var + 10e-7) and out = gamma * xn + beta, and the running mean and variance move towards the batch's
+    (``momentum``).  In testing (``train_flg=False``) the running mean and
+    variance are used instead.  Backward keeps ``self.dgamma`` and
+    ``self.dbeta`` and returns dx, by the book's computational graph.
+    Images (channels of rows) are flattened, each entry one feature, as the
+    book's reshape does.
+    """
+
+    EPS = 10e-7     # the book's constant, 1e-6
+
+    def __init__(self, gamma, beta, momentum=0.9, running_mean=None, running_var=None):
+        if len(gamma) != len(beta):
+            raise LayerError("gamma has %d entries but beta has %d; they must agree"
+                             % (len(gamma), len(beta)))
+        self.gamma = gamma
+        self.beta = beta
+        self.momentum = momentum
+        self.input_shape = None
+        self.running_mean = running_mean
+        self.running_var = running_var
+        # kept for backward
+        self.batch_size = None
+        self.xc = None
+        self.xn = None
+        self.std = None
+        self.train_flg = True
+        self.dgamma = None
+        self.dbeta = None
+
+    def forward(self, x, train_flg=True):
+        self.input_shape = _shape(x[0]) if x else ()
+        if len(self.input_shape) > 1:
+            x = [_flatten(example, len(self.input_shape)) for example in x]
+        _check_batch(x, len(self.gamma), "BatchNormalization's input")
+        out = self.__forward(x, train_flg)
+        if len(self.input_shape) > 1:
+            out = [_unflatten(row, self.input_shape) for row in out]
+        return out
+
+    def __forward(self, x, train_flg):
+        D = len(x[0])
+        if self.running_mean is None:
+            self.running_mean = [0.0] * D
+            self.running_var = [0.0] * D
+        self.train_flg = train_flg
+        if train_flg:
+            N = len(x)
+            mu = [s / N for s in matrix.column_sums(x)]
+            xc = [[v - m for v, m in zip(row, mu)] for row in x]
+            var = [s / N for s in matrix.column_sums([[v * v for v in row] for row in xc])]
+            std = [math.sqrt(v + self.EPS) for v in var]
+            xn = [[v / s for v, s in zip(row, std)] for row in xc]
+            self.batch_size, self.xc, self.xn, self.std = N, xc, xn, std
+            m = self.momentum
+            self.running_mean[:] = [m * r + (1 - m) * v for r, v in zip(self.running_mean, mu)]
+            self.running_var[:] = [m * r + (1 - m) * v for r, v in zip(self.running_var, var)]
+        else:
+            std = [math.sqrt(v + self.EPS) for v in self.running_var]
+            xn = [[(v - m) / s for v, m, s in zip(row, self.running_mean, std)] for row in x]
+            self.std = std
+        out = [[g * v + b for g, v, b in zip(self.gamma, row, self.beta)] for row in xn]
+        return out
+
+    def backward(self, dout):
+        if len(self.input_shape) > 1:
+            dout = [_flatten(row, len(self.input_shape)) for row in dout]
+        dx = self.__backward(dout)
+        if len(self.input_shape) > 1:
+            dx = [_unflatten(row, self.input_shape) for row in dx]
+        return dx
+
+    def __backward(self, dout):
+        gamma, std = self.gamma, self.std
+        if not self.train_flg:          # out = gamma * (x - running_mean) / std + beta
+            return [[d * g / s for d, g, s in zip(row, gamma, std)] for row in dout]
+        N, xc = self.batch_size, self.xc
+        dbeta = matrix.column_sums(dout)
+        dgamma = matrix.column_sums([[v * d for v, d in zip(xn, row)]
+                                     for xn, row in zip(self.xn, dout)])
+        dxn = [[g * d for g, d in zip(gamma, row)] for row in dout]
+        dxc = [[v / s for v, s in zip(row, std)] for row in dxn]
+        dstd = [-v for v in matrix.column_sums(
+            [[(d * c) / (s * s) for d, c, s in zip(drow, crow, std)]
+             for drow, crow in zip(dxn, xc)])]
+        dvar = [0.5 * d / s for d, s in zip(dstd, std)]
+        dxc = [[v + (2.0 / N) * c * dv for v, c, dv in zip(row, crow, dvar)]
+               for row, crow in zip(dxc, xc)]
+        dmu = matrix.column_sums(dxc)
+        dx = [[v - m / N for v, m in zip(row, dmu)] for row in dxc]
+        self.dgamma = dgamma
+        self.dbeta = dbeta
+        return dx
