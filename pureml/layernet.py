@@ -90,6 +90,7 @@ class _LayeredNet:
     """
 
     weight_decay_lambda = 0.0
+    last_loss = None
 
     def _last(self):
         """Return the loss layer (TwoLayerNet calls it lastLayer, MultiLayerNet last_layer)."""
@@ -152,9 +153,13 @@ class _LayeredNet:
         return {key: numerical_gradient(loss_W, value) for key, value in self.params.items()}
 
     def gradient(self, x, t):
-        """Return the gradient of the loss by backpropagation, a dict shaped like params."""
+        """Return the gradient of the loss by backpropagation, a dict shaped like params.
+
+        The loss its forward pass computed is kept in ``self.last_loss``
+        (Trainer records it, rather than running the network again).
+        """
         # forward
-        self.loss(x, t, train_flg=True)
+        self.last_loss = self.loss(x, t, train_flg=True)
         # backward
         dout = 1
         dout = self._last().backward(dout)

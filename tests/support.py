@@ -100,3 +100,37 @@ def requires_real_data(test_item):
     if not os.path.isdir(os.path.join(root, "mnist")):
         return unittest.skip("PUREML_DATA=%s has no mnist/ folder" % root)(test_item)
     return test_item
+
+
+def numeric_gradient(f, values, h=1e-5):
+    """Return df/dv for every number v in the nested lists ``values``, by central differences.
+
+    ``f()`` takes no arguments and reads ``values`` (changed in place one
+    entry at a time and restored).  The result is nested like ``values``.
+    """
+    grad = []
+    for i, v in enumerate(values):
+        if isinstance(v, list):
+            grad.append(numeric_gradient(f, v, h))
+            continue
+        values[i] = v + h
+        up = f()
+        values[i] = v - h
+        down = f()
+        values[i] = v
+        grad.append((up - down) / (2 * h))
+    return grad
+
+
+def weighted_sum(out, weights):
+    """Return sum(out * weights) over nested lists of the same shape: a scalar loss for gradient checks."""
+    if isinstance(out, list):
+        return math.fsum(weighted_sum(o, w) for o, w in zip(out, weights))
+    return out * weights
+
+
+def random_like(rng, values, low=-1.0, high=1.0):
+    """Return nested lists shaped like ``values`` of uniform draws from [low, high)."""
+    if isinstance(values, list):
+        return [random_like(rng, v, low, high) for v in values]
+    return rng.uniform(low, high)

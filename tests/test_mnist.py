@@ -181,6 +181,56 @@ class LoadDataWrapperTest(TempDirTest):
         self.assertIsInstance(test, list)
 
 
+class LoadMnistTest(TempDirTest):
+    """load_mnist: Deep Learning from Scratch's split and its four options."""
+
+    def setUp(self):
+        super().setUp()
+        self.contents = write_set(self.folder, n_train=7, n_test=3)
+
+    def test_defaults_all_training_images_then_the_test_images(self):
+        (x_train, t_train), (x_test, t_test) = mnist.load_mnist(self.root)
+        self.assertEqual(x_train, as_floats(self.contents[mnist.TRAIN_IMAGES]))
+        self.assertEqual(t_train, list(self.contents[mnist.TRAIN_LABELS]))
+        self.assertEqual(x_test, as_floats(self.contents[mnist.TEST_IMAGES]))
+        self.assertEqual(t_test, list(self.contents[mnist.TEST_LABELS]))
+        self.assertEqual(len(x_train), 7, "no validation set is held out")
+
+    def test_normalize_false_gives_the_bytes_as_ints(self):
+        (x_train, _), (x_test, _) = mnist.load_mnist(self.root, normalize=False)
+        pixels = self.contents[mnist.TEST_IMAGES]
+        self.assertEqual(x_test[2], list(pixels[2 * SIZE:3 * SIZE]))
+        self.assertTrue(all(type(v) is int for v in x_train[0]))
+        self.assertEqual(max(max(x) for x in x_train), 255)
+
+    def test_flatten_false_gives_one_channel_of_28_rows(self):
+        (x_train, _), _ = mnist.load_mnist(self.root, flatten=False)
+        flat = as_floats(self.contents[mnist.TRAIN_IMAGES])
+        image = x_train[4]
+        self.assertEqual(len(image), 1)
+        self.assertEqual([len(row) for row in image[0]], [28] * 28)
+        self.assertEqual(image[0][3][5], flat[4][3 * 28 + 5])
+        self.assertEqual([v for row in image[0] for v in row], flat[4])
+
+    def test_one_hot_labels(self):
+        (_, t_train), (_, t_test) = mnist.load_mnist(self.root, one_hot_label=True)
+        labels = list(self.contents[mnist.TRAIN_LABELS])
+        self.assertEqual(t_train, [mnist.vectorized_result(label) for label in labels])
+        self.assertEqual(len(t_test), 3)
+
+    def test_missing_files_are_the_same_error_as_load_data(self):
+        os.remove(os.path.join(self.folder, mnist.TEST_LABELS))
+        with self.assertRaises(mnist.MissingDataError) as caught:
+            mnist.load_mnist(self.root)
+        self.assertEqual(caught.exception.missing, [mnist.TEST_LABELS])
+
+    def test_a_malformed_file_is_an_idx_error(self):
+        with open(os.path.join(self.folder, mnist.TRAIN_LABELS), "wb") as f:
+            f.write(b"\x00\x00\x08\x01\x00\x00\x00\x09\x01")    # claims 9 labels, holds 1
+        with self.assertRaises(idx.IDXError):
+            mnist.load_mnist(self.root)
+
+
 class VectorizedResultTest(unittest.TestCase):
     """vectorized_result(j) is the one-hot list for digit j."""
 
