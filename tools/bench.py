@@ -31,6 +31,7 @@ import time
 
 from pureml import activations, costs, matrix, mnist
 from pureml.network import Network
+from tools import bench_dlfs
 from tools.loadbench import peak_rss_mb
 
 EPOCH = 50000
@@ -199,6 +200,10 @@ def main(argv=None):
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--breakdown", action="store_true",
                         help="also train once with each kernel timed, and print where the time goes")
+    parser.add_argument("--dlfs-iters", type=int, default=None,
+                        help="iterations of DLFS's chapter 5 loop (TwoLayerNet 784-50-10, batches "
+                             "of 100) timed per run, projected to 10,000 (default 300; 3000 on "
+                             "PyPy; 0 skips it); numpy's time beside it when numpy is importable")
     args = parser.parse_args(argv)
     if args.images is None:
         args.images = EPOCH if matrix.PYPY else 10000
@@ -263,6 +268,12 @@ def main(argv=None):
                     for name, seconds in parts:
                         print("%-12s   %-28s %7.1f us  %5.1f%%" % (
                             "", name, seconds / len(data) * 1e6, 100 * seconds / total))
+    dlfs_iters = (3000 if matrix.PYPY else 300) if args.dlfs_iters is None else args.dlfs_iters
+    if dlfs_iters:
+        with matrix.use(args.kernels):
+            report["dlfs"] = bench_dlfs.measure(args.data, dlfs_iters, args.repeat)
+        if not args.json:
+            print("\n".join(bench_dlfs.describe(report["dlfs"])))
     report["peak_rss_mb"] = peak_rss_mb()
     if args.json:
         print(json.dumps(report, indent=2))

@@ -20,6 +20,7 @@ The data is pureml's load_mnist turned into arrays.
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -196,11 +197,21 @@ def main(argv=None):
     parser.add_argument("--data", help="data root holding mnist/")
     parser.add_argument("--iters", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="train this many times, timing each (default 1)")
+    parser.add_argument("--json", action="store_true",
+                        help="print the times (and accuracies) as JSON, for tools.bench_dlfs")
     args = parser.parse_args(argv)
     arrays = as_arrays(load_mnist(args.data, one_hot_label=True))
-    seconds, train_acc, test_acc = train_neuralnet(arrays, args.iters, args.seed)
-    print("numpy %s: %d iterations in %.2f s; train acc %.4f, test acc %.4f"
-          % (np.__version__, args.iters, seconds, train_acc, test_acc))
+    runs = [train_neuralnet(arrays, args.iters, args.seed + r, evaluate=not args.json)
+            for r in range(args.repeat)]
+    if args.json:
+        print(json.dumps({"numpy": np.__version__, "iters": args.iters,
+                          "seconds": [seconds for seconds, _, _ in runs]}))
+        return 0
+    for seconds, train_acc, test_acc in runs:
+        print("numpy %s: %d iterations in %.2f s; train acc %.4f, test acc %.4f"
+              % (np.__version__, args.iters, seconds, train_acc, test_acc))
     return 0
 
 

@@ -1,0 +1,141 @@
+"""Time Deep Learning from Scratch's chapter 5 training loop on pureml, beside the book's numpy code.
+
+    PUREML_DATA=../shared/data pypy3 -m tools.bench_dlfs --numpy-python /tmp/npvenv/bin/python
+    PUREML_DATA=../shared/data /tmp/npvenv/bin/python -m tools.bench_dlfs
+
+The workload is ch05/train_neuralnet.py: TwoLayerNet(784, 50, 10),
+mini-batches of 100 drawn with replacement, SGD with lr 0.1.  pureml runs
+``--iters`` iterations (after a warm-up on PyPy, whose JIT compiles the
+loops during the first few hundred) and the time is projected to the
+book's 10,000.  The book's numpy code (tools/dlfs_numpy.py) runs the whole
+10,000, in this interpreter when it has numpy, or in ``--numpy-python``
+(an interpreter that has it) as a subprocess.  The two are timed in
+turn, ``--repeat`` times each, so that both see the same machine; the
+report gives each median and their ratio.  numpy is never required: with
+neither, only pureml is timed.
+"""
+
+import argparse
+import json
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+from pureml import matrix
+from pureml.layernet import TwoLayerNet
+from pureml.mnist import load_mnist
+from pureml.optimizers import SGD
+
+try:                                    # numpy is optional: only to time the book's code
+    from tools import dlfs_numpy
+except ImportError:
+    dlfs_numpy = None
+
+BOOK_ITERS = 10000
+BATCH_SIZE = 100
+
+
+def train_neuralnet(data, iters, seed=1):
+    """Run chapter 5's loop for ``iters`` iterations on pureml; return the seconds taken."""
+    (x_train, t_train), _ = data
+    network = TwoLayerNet(input_size=784, hidden_size=50, output_size=10, seed=seed)
+    optimizer = SGD(lr=0.1)
+    rng = random.Random(seed)
+    indices = range(len(x_train))
+    start = time.perf_counter()
+    for _ in range(iters):
+        batch_mask = rng.choices(indices, k=BATCH_SIZE)
+        x_batch = [x_train[k] for k in batch_mask]
+        t_batch = [t_train[k] for k in batch_mask]
+        grads = network.gradient(x_batch, t_batch)
+        optimizer.update(network.params, grads)
+    return time.perf_counter() - start
+
+
+def time_numpy(data_root, numpy_python, arrays):
+    """Return the seconds the book's numpy code takes for BOOK_ITERS iterations, once.
+
+    It runs here when numpy imports (``arrays`` holds the data), otherwise
+    in the interpreter ``numpy_python`` as a subprocess.
+    """
+    if arrays is not None:
+        return dlfs_numpy.train_neuralnet(arrays, BOOK_ITERS, evaluate=False)[0]
+    command = [numpy_python, "-m", "tools.dlfs_numpy", "--iters", str(BOOK_ITERS),
+               "--json"] + (["--data", data_root] if data_root else [])
+    result = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(result.stdout)["seconds"][0]
+
+
+def measure(data_root=None, iters=None, repeat=3, numpy_python=None):
+    """Time pureml's loop and (where possible) numpy's in turn; return a dict of the figures.
+
+    pureml's times are projected to BOOK_ITERS iterations from ``iters``
+    (default 300; 3000 on PyPy, after a 500-iteration warm-up).
+    """
+    iters = iters or (3000 if matrix.PYPY else 300)
+    data = load_mnist(data_root, one_hot_label=True)
+    arrays = dlfs_numpy.as_arrays(data) if dlfs_numpy and not numpy_python else None
+    with_numpy = arrays is not None or numpy_python
+    if matrix.PYPY:
+        train_neuralnet(data, 500)          # the JIT's warm-up
+    pureml_runs, numpy_runs = [], []
+    for run in range(repeat):
+        pureml_runs.append(train_neuralnet(data, iters, seed=run + 1) * BOOK_ITERS / iters)
+        if with_numpy:
+            numpy_runs.append(time_numpy(data_root, numpy_python, arrays))
+    figures = {"workload": "TwoLayerNet(784, 50, 10), batches of 100, SGD lr 0.1",
+               "iters_timed": iters, "pureml_seconds_per_10000": pureml_runs,
+               "pureml_median": statistics.median(pureml_runs),
+               "numpy_seconds_per_10000": numpy_runs,
+               "numpy_median": statistics.median(numpy_runs) if numpy_runs else None}
+    if numpy_runs:
+        figures["ratio"] = figures["pureml_median"] / figures["numpy_median"]
+    return figures
+
+
+def describe(figures):
+    """Return the report's lines for the figures ``measure`` gave."""
+    lines = ["DLFS ch. 5: %s: %.1f s per 10,000 iterations (median of %d: %s; %d timed, "
+             "projected)" % (figures["workload"], figures["pureml_median"],
+                             len(figures["pureml_seconds_per_10000"]),
+                             ", ".join("%.1f" % v for v in figures["pureml_seconds_per_10000"]),
+                             figures["iters_timed"])]
+    if figures["numpy_seconds_per_10000"]:
+        lines.append("  the book's numpy code, timed in turn with it: %.2f s (%s); "
+                     "pureml / numpy = %.1fx"
+                     % (figures["numpy_median"],
+                        ", ".join("%.2f" % v for v in figures["numpy_seconds_per_10000"]),
+                        figures["ratio"]))
+    else:
+        lines.append("  the book's numpy code: not timed (no numpy here; see --numpy-python)")
+    return lines
+
+
+def main(argv=None):
+    """Time pureml (and numpy, where available) in turn; print the report; return 0."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", help="data root holding mnist/")
+    parser.add_argument("--iters", type=int, default=None,
+                        help="pureml iterations timed per run (default 300; 3000 on PyPy)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each (default 3)")
+    parser.add_argument("--numpy-python", metavar="PYTHON",
+                        help="an interpreter with numpy, to time the book's code in")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args(argv)
+    figures = measure(args.data, args.iters, args.repeat, args.numpy_python)
+    figures.update(implementation=platform.python_implementation(),
+                   version=platform.python_version(), kernels=matrix.kernels,
+                   date=time.strftime("%Y-%m-%d %H:%M"))
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return 0
+    print("%(implementation)s %(version)s, kernels %(kernels)s, %(date)s" % figures)
+    print("\n".join(describe(figures)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
