@@ -30,17 +30,24 @@ hold.  ``save_params`` writes them as JSON (atomically) and
 ``load_params`` reads them back, checked like every file pureml reads.
 """
 
+import json
 import math
 import numbers
 import random
 from collections import OrderedDict
 
-from pureml import matrix
+from pureml import matrix, modelfile
+from pureml.errors import ModelFileError
+from pureml.fileio import atomic_write_text
 from pureml.functions import labels_of, numerical_gradient
 from pureml.layers import (Affine, BatchNormalization, Dropout, LayerError, Relu,
                            Sigmoid, SoftmaxWithLoss, Tanh)
 
-__all__ = ["TwoLayerNet", "MultiLayerNet", "ACTIVATION_LAYERS", "LayerError"]
+__all__ = ["TwoLayerNet", "MultiLayerNet", "ACTIVATION_LAYERS", "LayerError", "load",
+           "ModelFileError", "FORMAT"]
+
+#: The "format" key of a params file.
+FORMAT = "pureml.layernet"
 
 #: The hidden activations MultiLayerNet takes, by name.
 ACTIVATION_LAYERS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
@@ -79,6 +86,29 @@ def _init_scale(weight_init_std, n_in):
         raise LayerError("weight_init_std must be a number of at least 0, or 'relu', 'he', "
                          "'sigmoid' or 'xavier'; not %r" % (weight_init_std,))
     return float(weight_init_std)
+
+
+def _check_chain(params, depth, what):
+    """Return the layer sizes of the W1 ... W<depth>, b1 ... b<depth> in params; LayerError if they do not chain.
+
+    W<k> must have as many rows as W<k-1> has columns, and b<k> as many
+    entries as W<k> has columns.
+    """
+    sizes = []
+    for idx in range(1, depth + 1):
+        W, b = params.get("W%d" % idx), params.get("b%d" % idx)
+        if not W or not isinstance(W, list) or not isinstance(W[0], list) or \
+                not isinstance(b, list):
+            raise LayerError("%s needs W%d (a matrix) and b%d (a vector)" % (what, idx, idx))
+        if not sizes:
+            sizes.append(len(W))
+        if len(W) != sizes[-1] or len(b) != len(W[0]) or \
+                any(len(row) != len(b) for row in W):
+            raise LayerError("%s: W%d must be %d rows of %d numbers (as W%d's columns and "
+                             "b%d say), with b%d as long" % (what, idx, sizes[-1], len(b),
+                                                              idx - 1, idx, idx))
+        sizes.append(len(b))
+    return sizes
 
 
 class _LayeredNet:
@@ -183,6 +213,107 @@ class _LayeredNet:
         return grads
 
 
+    # -- files ---------------------------------------------------------------
+
+    def save_params(self, file_name="params.json", metadata=None):
+        """Save the parameters to ``file_name`` as JSON, atomically; return None.
+
+        The book pickles ``params``; this writes them as JSON with what it
+        takes to rebuild the network (its class, settings and batch
+        normalisation's running averages), and ``metadata`` if given.
+        """
+        data = {"format": FORMAT, "network": type(self).__name__, "config": self.config(),
+                "params": self.params, "running": self._running()}
+        if metadata is not None:
+            data["metadata"] = metadata
+        atomic_write_text(file_name, json.dumps(data, allow_nan=False))
+
+    def load_params(self, file_name="params.json"):
+        """Load parameters saved by save_params into this network's own lists, in place; return None.
+
+        The file must hold exactly this network's parameters, each of this
+        network's shape (the layers keep working on the same lists, as the
+        book's keep their arrays).  Anything else raises ModelFileError
+        naming the file, the parameter and what was expected.
+        """
+        name = str(file_name)
+        data = modelfile.read_json(file_name, "params file")
+        params = _read_params(data, name)
+        if sorted(params) != sorted(self.params):
+            raise ModelFileError("%s: holds the parameters %s; this network has %s"
+                                 % (name, ", ".join(sorted(params)),
+                                    ", ".join(sorted(self.params))))
+        for key, value in params.items():
+            mine = self.params[key]
+            if _shape_of(value) != _shape_of(mine):
+                raise ModelFileError("%s: %s is %s in the file but %s in this network"
+                                     % (name, key, _shape_text(value), _shape_text(mine)))
+        for key, value in params.items():
+            mine = self.params[key]
+            if mine and isinstance(mine[0], list):
+                for row, new in zip(mine, value):
+                    row[:] = new
+            else:
+                mine[:] = value
+        self._set_running(data.get("running", {}), name)
+
+    def _running(self):
+        """Return batch normalisation's running averages, by layer name."""
+        return {key: {"running_mean": layer.running_mean, "running_var": layer.running_var}
+                for key, layer in self.layers.items()
+                if isinstance(layer, BatchNormalization) and layer.running_mean is not None}
+
+    def _set_running(self, running, name):
+        """Give the BatchNorm layers the running averages read from file ``name``."""
+        if not isinstance(running, dict):
+            raise ModelFileError("%s: 'running' should be an object" % name)
+        for key, stats in running.items():
+            layer = self.layers.get(key)
+            if not isinstance(layer, BatchNormalization) or not isinstance(stats, dict):
+                raise ModelFileError("%s: running averages for %r, which is not a "
+                                     "BatchNormalization layer of this network" % (name, key))
+            n = len(layer.gamma)
+            layer.running_mean = modelfile.vector(stats.get("running_mean"), key + ".running_mean",
+                                                  name, length=n)
+            layer.running_var = modelfile.vector(stats.get("running_var"), key + ".running_var",
+                                                 name, length=n)
+
+
+def _shape_of(value):
+    """Return (rows, columns) of a matrix or (length,) of a vector."""
+    return (len(value), len(value[0])) if value and isinstance(value[0], list) else (len(value),)
+
+
+def _shape_text(value):
+    """Return a shape for messages: "784x50" or "50"."""
+    return "x".join(map(str, _shape_of(value)))
+
+
+def _read_params(data, name):
+    """Return the dict of parameters in a params file's JSON ``data``, each checked.
+
+    Names starting with W are matrices; b, gamma and beta are vectors.
+    Every size comes from the file's own lists.
+    """
+    modelfile.require_keys(data, ("format", "network", "params"), name)
+    if data["format"] != FORMAT:
+        raise ModelFileError("%s: the format is %r; expected %r (a file written by "
+                             "save_params)" % (name, data["format"], FORMAT))
+    raw = data["params"]
+    if not isinstance(raw, dict) or not raw:
+        raise ModelFileError("%s: 'params' should be an object of named parameters" % name)
+    params = {}
+    for key, value in raw.items():
+        if key.startswith("W"):
+            params[key] = modelfile.matrix(value, key, name)
+        elif key.startswith(("b", "gamma", "beta")):
+            params[key] = modelfile.vector(value, key, name)
+        else:
+            raise ModelFileError("%s: unknown parameter %r; expected W1, b1, ... (and gamma1, "
+                                 "beta1, ... with batch normalisation)" % (name, key))
+    return params
+
+
 class TwoLayerNet(_LayeredNet):
     """Chapter 5's two-layer network: Affine -> Relu -> Affine -> SoftmaxWithLoss.
 
@@ -205,7 +336,10 @@ class TwoLayerNet(_LayeredNet):
         self.params["W2"] = matrix.gaussian(rng, hidden_size, output_size,
                                             sigma=_init_scale(weight_init_std, hidden_size))
         self.params["b2"] = matrix.zeros(output_size)
-        # build the layers
+        self._build_layers()
+
+    def _build_layers(self):
+        """Build the layers on self.params: Affine1, Relu1, Affine2, and the loss."""
         self.layers = OrderedDict()
         self.layers["Affine1"] = Affine(self.params["W1"], self.params["b1"])
         self.layers["Relu1"] = Relu()
@@ -213,6 +347,19 @@ class TwoLayerNet(_LayeredNet):
         self.lastLayer = SoftmaxWithLoss()
         self.layers["Affine1"].compute_dx = False      # nobody needs dL/dx of the data
         self.affine_keys = ("Affine1", "Affine2")
+
+    @classmethod
+    def from_params(cls, params):
+        """Return a TwoLayerNet on exactly these params (W1, b1, W2, b2), drawing nothing."""
+        _check_chain(params, 2, "TwoLayerNet")
+        net = cls.__new__(cls)
+        net.params = params
+        net._build_layers()
+        return net
+
+    def config(self):
+        """Return the settings, beyond the weights, that rebuild this network: none."""
+        return {}
 
     def _last(self):
         return self.lastLayer
@@ -240,6 +387,20 @@ class MultiLayerNet(_LayeredNet):
         self.hidden_size_list = [_check_size(size, "each hidden size")
                                  for size in hidden_size_list]
         self.hidden_layer_num = len(self.hidden_size_list)
+        self._configure(activation, weight_decay_lambda, use_dropout, dropout_ratio,
+                        use_batchnorm)
+        rng = _rng(seed)
+        self.params = {}
+        self.__init_weight(weight_init_std, rng)
+        if self.use_batchnorm:
+            for idx, size in enumerate(self.hidden_size_list, start=1):
+                self.params["gamma%d" % idx] = [1.0] * size
+                self.params["beta%d" % idx] = [0.0] * size
+        self._build_layers(rng)
+
+    def _configure(self, activation, weight_decay_lambda, use_dropout, dropout_ratio,
+                   use_batchnorm):
+        """Check and keep the settings other than the sizes and weights."""
         if not isinstance(activation, str) or activation.lower() not in ACTIVATION_LAYERS:
             raise LayerError("unknown activation %r; expected one of %s"
                              % (activation, ", ".join(ACTIVATION_LAYERS)))
@@ -251,30 +412,60 @@ class MultiLayerNet(_LayeredNet):
         self.activation = activation.lower()
         self.weight_decay_lambda = float(weight_decay_lambda)
         self.use_dropout = bool(use_dropout)
+        self.dropout_ratio = dropout_ratio
         self.use_batchnorm = bool(use_batchnorm)
-        rng = _rng(seed)
-        self.params = {}
-        self.__init_weight(weight_init_std, rng)
 
+    def _build_layers(self, rng):
+        """Build the layers on self.params, in the book's order; ``rng`` feeds dropout."""
         activation_layer = ACTIVATION_LAYERS[self.activation]
         self.layers = OrderedDict()
         for idx in range(1, self.hidden_layer_num + 1):
             self.layers["Affine%d" % idx] = Affine(self.params["W%d" % idx],
                                                    self.params["b%d" % idx])
             if self.use_batchnorm:
-                self.params["gamma%d" % idx] = [1.0] * self.hidden_size_list[idx - 1]
-                self.params["beta%d" % idx] = [0.0] * self.hidden_size_list[idx - 1]
                 self.layers["BatchNorm%d" % idx] = BatchNormalization(
                     self.params["gamma%d" % idx], self.params["beta%d" % idx])
             self.layers["Activation_function%d" % idx] = activation_layer()
             if self.use_dropout:
-                self.layers["Dropout%d" % idx] = Dropout(dropout_ratio, rng=rng)
+                self.layers["Dropout%d" % idx] = Dropout(self.dropout_ratio, rng=rng)
         idx = self.hidden_layer_num + 1
         self.layers["Affine%d" % idx] = Affine(self.params["W%d" % idx],
                                                self.params["b%d" % idx])
         self.last_layer = SoftmaxWithLoss()
         self.layers["Affine1"].compute_dx = False       # nobody needs dL/dx of the data
         self.affine_keys = tuple("Affine%d" % i for i in range(1, idx + 1))
+
+    @classmethod
+    def from_params(cls, params, activation="relu", weight_decay_lambda=0, use_dropout=False,
+                    dropout_ratio=0.5, use_batchnorm=False, seed=None):
+        """Return a MultiLayerNet on exactly these params, drawing no weights.
+
+        The sizes come from the matrices W1, W2, ... themselves; gamma and
+        beta must be there with use_batchnorm.
+        """
+        depth = sum(1 for key in params if key.startswith("W"))
+        sizes = _check_chain(params, depth, "MultiLayerNet")
+        net = cls.__new__(cls)
+        net.input_size, net.output_size = sizes[0], sizes[-1]
+        net.hidden_size_list = sizes[1:-1]
+        net.hidden_layer_num = len(net.hidden_size_list)
+        net._configure(activation, weight_decay_lambda, use_dropout, dropout_ratio,
+                       use_batchnorm)
+        if net.use_batchnorm:
+            for idx, size in enumerate(net.hidden_size_list, start=1):
+                for key in ("gamma%d" % idx, "beta%d" % idx):
+                    if len(params.get(key, ())) != size:
+                        raise LayerError("batch normalisation needs %s of %d numbers"
+                                         % (key, size))
+        net.params = params
+        net._build_layers(_rng(seed))
+        return net
+
+    def config(self):
+        """Return the settings, beyond the weights, that rebuild this network."""
+        return {"activation": self.activation, "weight_decay_lambda": self.weight_decay_lambda,
+                "use_dropout": self.use_dropout, "dropout_ratio": self.dropout_ratio,
+                "use_batchnorm": self.use_batchnorm}
 
     def __init_weight(self, weight_init_std, rng):
         """Draw every W from N(0, scale^2) and set every b to zero."""
@@ -287,3 +478,35 @@ class MultiLayerNet(_LayeredNet):
 
     def _last(self):
         return self.last_layer
+
+
+#: The layered networks a params file can hold, by the name save_params writes.
+NETWORKS = {"TwoLayerNet": TwoLayerNet, "MultiLayerNet": MultiLayerNet}
+
+
+def load(file_name):
+    """Return the network saved by save_params in ``file_name``, built from the file's numbers.
+
+    No weight is drawn at random and nothing is allocated beyond what the
+    file holds: the sizes come from the matrices in the file, which must
+    chain (W2 has as many rows as W1 has columns, and so on).  Raises
+    ModelFileError naming the file and what was wrong.
+    """
+    name = str(file_name)
+    data = modelfile.read_json(file_name, "params file")
+    params = _read_params(data, name)
+    kind = data["network"]
+    if kind not in NETWORKS:
+        raise ModelFileError("%s: unknown network %r; expected one of %s"
+                             % (name, kind, ", ".join(NETWORKS)))
+    config = data.get("config", {})
+    if not isinstance(config, dict):
+        raise ModelFileError("%s: 'config' should be an object" % name)
+    try:
+        net = NETWORKS[kind].from_params(params, **config)
+    except TypeError as exc:
+        raise ModelFileError("%s: bad config for %s: %s" % (name, kind, exc)) from None
+    except LayerError as exc:
+        raise ModelFileError("%s: %s" % (name, exc)) from None
+    net._set_running(data.get("running", {}), name)
+    return net

@@ -32,29 +32,18 @@ import math
 import random
 import time
 
-from pureml import matrix
+from pureml import matrix, modelfile
 from pureml.activations import (ACTIVATIONS, ReLU, Sigmoid, Tanh,  # noqa: F401
                                 sigmoid, sigmoid_prime)
 from pureml.costs import (COSTS, CrossEntropyCost, LogLikelihoodCost,  # noqa: F401
                           QuadraticCost)
+from pureml.errors import DivergenceError, ModelFileError, NetworkError
 from pureml.fileio import atomic_write_text
 
 __all__ = ["Network", "load", "sigmoid", "sigmoid_prime", "QuadraticCost",
            "CrossEntropyCost", "LogLikelihoodCost", "Sigmoid", "Tanh", "ReLU",
            "NetworkError", "DivergenceError", "ModelFileError", "History",
            "WEIGHT_INITIALIZERS"]
-
-
-class NetworkError(ValueError):
-    """A network was given arguments or data of the wrong form."""
-
-
-class DivergenceError(NetworkError):
-    """Training produced NaN or infinite weights: eta was too large."""
-
-
-class ModelFileError(NetworkError):
-    """A saved model file is not a valid network."""
 
 
 #: What SGD returns, as network2 does: four lists, one entry per epoch.
@@ -87,6 +76,37 @@ class Network:
         ``seed`` (or a ``random.Random`` as ``rng``) makes a run repeatable:
         the initial weights and every shuffle come from it.
         """
+        self._setup(sizes, cost, activation, seed, rng)
+        if weight_initializer not in WEIGHT_INITIALIZERS:
+            raise NetworkError("weight_initializer must be one of %s, not %r"
+                               % (", ".join(WEIGHT_INITIALIZERS), weight_initializer))
+        getattr(self, weight_initializer + "_weight_initializer")()
+
+    @classmethod
+    def from_parameters(cls, weights, biases, cost=QuadraticCost, *, activation=Sigmoid,
+                        seed=None, rng=None):
+        """Return a network with exactly these weights and biases, drawing nothing at random.
+
+        ``weights[l]`` is layer l+1's matrix (one row per neuron) and
+        ``biases[l]`` its vector; the lists are used as they are, not
+        copied, and "sizes" follows from them.  This is how ``load`` builds
+        a network: from the file's own numbers.
+        """
+        if not weights or len(weights) != len(biases):
+            raise NetworkError("weights and biases must be lists of the same number (at "
+                               "least 1) of layers; got %d and %d" % (len(weights), len(biases)))
+        sizes = [len(weights[0][0]) if weights[0] else 0] + [len(w) for w in weights]
+        for l, (w, b) in enumerate(zip(weights, biases)):
+            if len(b) != len(w) or any(len(row) != sizes[l] for row in w):
+                raise NetworkError("layer %d's weights must be %d rows of %d numbers, with "
+                                   "as many biases" % (l + 1, sizes[l + 1], sizes[l]))
+        net = cls.__new__(cls)
+        net._setup(sizes, cost, activation, seed, rng)
+        net.weights, net.biases = weights, biases
+        return net
+
+    def _setup(self, sizes, cost, activation, seed, rng):
+        """Check and keep everything but the weights: sizes, cost, activation, rng."""
         self.sizes = _check_sizes(sizes)
         self.num_layers = len(self.sizes)
         self.cost = _lookup(cost, COSTS, "cost")
@@ -98,10 +118,6 @@ class Network:
                                % type(rng).__name__)
         self.rng = rng if rng is not None else random.Random(seed)
         self._velocities = None
-        if weight_initializer not in WEIGHT_INITIALIZERS:
-            raise NetworkError("weight_initializer must be one of %s, not %r"
-                               % (", ".join(WEIGHT_INITIALIZERS), weight_initializer))
-        getattr(self, weight_initializer + "_weight_initializer")()
 
     # -- initialisation (network2's names) ---------------------------------
 
@@ -603,31 +619,17 @@ def load(filename, network_class=None):
     """Load a network saved by ``Network.save`` (or by the book's network2.save).
 
     Returns a ``Network`` (or an instance of ``network_class``, a subclass
-    such as ``pureml.network2.Network``).  Every part of the file is checked: the keys,
-    the shapes of weights and biases against "sizes", and that every
-    number is finite.  Biases may be column vectors ([[b0], [b1], ...], as
-    network2 writes them) or flat lists.  Anything else raises
-    ModelFileError naming the file and the problem.
+    such as ``pureml.network2.Network``), built from the file's own
+    numbers: the keys, the shape of every layer's weights and biases
+    against "sizes" and every number are checked before anything is
+    allocated in proportion to "sizes", and nothing is drawn at random.
+    Biases may be column vectors ([[b0], [b1], ...], as network2 writes
+    them) or flat lists.  Anything else raises ModelFileError naming the
+    file, the layer, what the file holds and what "sizes" claims.
     """
     name = str(filename)
-    with open(filename, "rb") as f:
-        raw = f.read()
-    try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
-    except UnicodeDecodeError:
-        raise ModelFileError("%s: not a model file: it is not UTF-8 JSON text" % name) from None
-    except RecursionError:
-        raise ModelFileError("%s: not a model file: its JSON is nested too deeply"
-                             % name) from None
-    except ValueError as e:
-        raise ModelFileError("%s: not a valid model file: %s" % (name, e)) from None
-    if not isinstance(data, dict):
-        raise ModelFileError("%s: a model file holds a JSON object, not %s"
-                             % (name, type(data).__name__))
-    missing = [key for key in ("sizes", "weights", "biases", "cost") if key not in data]
-    if missing:
-        raise ModelFileError("%s: missing key%s %s" % (
-            name, "s" if len(missing) > 1 else "", ", ".join(repr(k) for k in missing)))
+    data = modelfile.read_json(filename)
+    modelfile.require_keys(data, ("sizes", "weights", "biases", "cost"), name)
     try:
         sizes = _check_sizes(data["sizes"])
     except NetworkError as e:
@@ -640,63 +642,23 @@ def load(filename, network_class=None):
     if activation not in ACTIVATIONS:
         raise ModelFileError("%s: unknown activation %r; expected one of %s"
                              % (name, activation, ", ".join(sorted(ACTIVATIONS))))
-    weights = data["weights"]
-    biases = data["biases"]
     layers = len(sizes) - 1
-    for key, value in (("weights", weights), ("biases", biases)):
-        if not isinstance(value, list) or len(value) != layers:
-            raise ModelFileError("%s: %r must be a list of %d layers for sizes %s"
-                                 % (name, key, layers, sizes))
-    net = (network_class or Network)(sizes, cost=COSTS[cost],
-                                     activation=ACTIVATIONS[activation])
-    for l, (x, y) in enumerate(zip(sizes[:-1], sizes[1:])):
-        net.weights[l] = _read_matrix(weights[l], y, x, "weights[%d]" % l, name)
-        net.biases[l] = _read_biases(biases[l], y, "biases[%d]" % l, name)
-    return net
-
-
-def _reject_constant(token):
-    """Refuse NaN and Infinity in a model file (json would accept them)."""
-    raise ValueError("%s is not a finite number" % token)
-
-
-def _read_number(value, where, name):
-    """Return value as a float if it is a finite JSON number; raise ModelFileError otherwise."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ModelFileError("%s: %s should be a number, not %r" % (name, where, value))
-    value = float(value)
-    if not math.isfinite(value):
-        raise ModelFileError("%s: %s is not finite" % (name, where))
-    return value
-
-
-def _read_matrix(rows, n_rows, n_cols, where, name):
-    """Return rows as an n_rows x n_cols list of float lists, or raise ModelFileError."""
-    if not isinstance(rows, list) or len(rows) != n_rows:
-        raise ModelFileError("%s: %s should have %d rows" % (name, where, n_rows))
-    out = []
-    for j, row in enumerate(rows):
-        if not isinstance(row, list) or len(row) != n_cols:
-            raise ModelFileError("%s: %s[%d] should be a list of %d numbers"
-                                 % (name, where, j, n_cols))
-        out.append([_read_number(v, "%s[%d][%d]" % (where, j, k), name)
-                    for k, v in enumerate(row)])
-    return out
-
-
-def _read_biases(values, n, where, name):
-    """Return a layer's n biases from [[b], ...] or [b, ...], or raise ModelFileError."""
-    if not isinstance(values, list) or len(values) != n:
-        raise ModelFileError("%s: %s should have %d entries" % (name, where, n))
-    out = []
-    for j, v in enumerate(values):
-        if isinstance(v, list):
-            if len(v) != 1:
-                raise ModelFileError("%s: %s[%d] should be a number or a one-element list"
-                                     % (name, where, j))
-            v = v[0]
-        out.append(_read_number(v, "%s[%d]" % (where, j), name))
-    return out
+    for key in ("weights", "biases"):
+        if not isinstance(data[key], list) or len(data[key]) != layers:
+            raise ModelFileError("%s: %r should be a list of %d layers for sizes %s, not %s"
+                                 % (name, key, layers, sizes, "a list of %d" % len(data[key])
+                                    if isinstance(data[key], list) else modelfile.kind(data[key])))
+    weights, biases = [], []
+    for l in range(layers):
+        claim = "sizes %s says layer %%d has" % (sizes,)
+        weights.append(modelfile.matrix(
+            data["weights"][l], "weights[%d]" % l, name, shape=(sizes[l + 1], sizes[l]),
+            claims=(claim % (l + 1), claim % l)))
+        biases.append(modelfile.vector(data["biases"][l], "biases[%d]" % l, name,
+                                       length=sizes[l + 1], columns=True,
+                                       claim=claim % (l + 1)))
+    return (network_class or Network).from_parameters(
+        weights, biases, COSTS[cost], activation=ACTIVATIONS[activation])
 
 
 # ---------------------------------------------------------------------------

@@ -1,11 +1,15 @@
 """Tests for pureml.layernet: gradient against numerical_gradient, the book's shapes, errors."""
 
+import json
 import math
+import os
 import random
 import statistics
+import tempfile
 import unittest
 
 from pureml import layers, layernet, matrix
+from pureml.errors import ModelFileError
 from tests.support import NestedAlmostEqual, UsesKernels
 
 
@@ -206,6 +210,139 @@ class MultiLayerNetTest(unittest.TestCase):
     def test_negative_weight_decay(self):
         with self.assertRaises(layers.LayerError):
             layernet.MultiLayerNet(4, [3], 2, weight_decay_lambda=-1)
+
+
+class ParamsFileTest(unittest.TestCase):
+    """save_params / load_params / layernet.load: JSON, atomic, checked like every file."""
+
+    def setUp(self):
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        self.folder = tmp.name
+        self.x = sparse_batch(random.Random(4), 3, 6)
+
+    def path(self, name="params.json"):
+        return os.path.join(self.folder, name)
+
+    def test_two_layer_net_round_trip(self):
+        net = layernet.TwoLayerNet(6, 4, 3, weight_init_std=0.5, seed=1)
+        net.save_params(self.path(), metadata={"epochs": 2})
+        self.assertEqual(os.listdir(self.folder), ["params.json"])
+        loaded = layernet.load(self.path())
+        self.assertIsInstance(loaded, layernet.TwoLayerNet)
+        self.assertEqual(loaded.params, net.params)
+        self.assertIs(loaded.layers["Affine1"].W, loaded.params["W1"])
+        self.assertEqual(loaded.predict(self.x), net.predict(self.x))
+        with open(self.path()) as f:
+            self.assertEqual(json.load(f)["metadata"], {"epochs": 2})
+
+    def test_multi_layer_net_round_trip_with_batch_norm_and_dropout(self):
+        net = layernet.MultiLayerNet(6, [5, 4], 3, activation="tanh", use_batchnorm=True,
+                                     use_dropout=True, dropout_ratio=0.25,
+                                     weight_decay_lambda=0.1, seed=2)
+        net.gradient(self.x, [0, 1, 2])         # moves the running averages
+        net.save_params(self.path())
+        loaded = layernet.load(self.path())
+        self.assertEqual(loaded.config(), net.config())
+        self.assertEqual(loaded.params, net.params)
+        self.assertEqual(list(loaded.layers), list(net.layers))
+        self.assertEqual(loaded.layers["BatchNorm2"].running_var,
+                         net.layers["BatchNorm2"].running_var)
+        self.assertEqual(loaded.predict(self.x), net.predict(self.x))
+
+    def test_load_params_into_an_existing_network_in_place(self):
+        source = layernet.TwoLayerNet(6, 4, 3, weight_init_std=0.5, seed=1)
+        source.save_params(self.path())
+        net = layernet.TwoLayerNet(6, 4, 3, seed=9)
+        rows = net.params["W1"], net.params["W1"][0], net.params["b2"]
+        net.load_params(self.path())
+        self.assertEqual(net.params, source.params)
+        self.assertIs(net.params["W1"], rows[0])
+        self.assertIs(net.params["W1"][0], rows[1])
+        self.assertIs(net.layers["Affine2"].b, rows[2])
+
+    def test_load_params_of_another_shape(self):
+        layernet.TwoLayerNet(6, 4, 3, seed=1).save_params(self.path())
+        with self.assertRaisesRegex(ModelFileError, "W1 is 6x4 in the file but 6x5 in this "
+                                                    "network"):
+            layernet.TwoLayerNet(6, 5, 3, seed=1).load_params(self.path())
+
+    def test_load_params_of_another_network(self):
+        layernet.TwoLayerNet(6, 4, 3, seed=1).save_params(self.path())
+        with self.assertRaisesRegex(ModelFileError, "holds the parameters W1, W2, b1, b2; "
+                                                    "this network has W1, W2, W3"):
+            layernet.MultiLayerNet(6, [4, 4], 3, seed=1).load_params(self.path())
+
+    def good(self):
+        net = layernet.MultiLayerNet(6, [4], 3, seed=3)
+        net.save_params(self.path("good.json"))
+        with open(self.path("good.json")) as f:
+            return json.load(f)
+
+    def assertBad(self, data, fragment):
+        path = self.path("bad.json")
+        with open(path, "w") as f:
+            f.write(data if isinstance(data, str) else json.dumps(data))
+        with self.assertRaisesRegex(ModelFileError, fragment) as caught:
+            layernet.load(path)
+        self.assertIn(path, str(caught.exception))
+
+    def test_matrices_that_do_not_chain(self):
+        data = self.good()
+        data["params"]["W2"] = data["params"]["W2"][:3]
+        self.assertBad(data, "W2 must be 4 rows of 3 numbers")
+
+    def test_a_bias_of_the_wrong_length(self):
+        data = self.good()
+        data["params"]["b1"].append(0.0)
+        self.assertBad(data, "W1 must be 6 rows of 5 numbers")
+
+    def test_a_short_row(self):
+        data = self.good()
+        data["params"]["W1"][2].pop()
+        self.assertBad(data, r"W1\[2\] holds 3 numbers, but the first row holds 4")
+
+    def test_a_string_number(self):
+        data = self.good()
+        data["params"]["W1"][0][0] = "0.1"
+        self.assertBad(data, r"W1\[0\]\[0\] should be a number, not the string")
+
+    def test_an_unknown_parameter(self):
+        data = self.good()
+        data["params"]["X1"] = [1.0]
+        self.assertBad(data, "unknown parameter 'X1'")
+
+    def test_an_unknown_network(self):
+        data = self.good()
+        data["network"] = "ResNet50"
+        self.assertBad(data, "unknown network 'ResNet50'")
+
+    def test_a_bad_config(self):
+        data = self.good()
+        data["config"]["activation"] = "softplus"
+        self.assertBad(data, "unknown activation 'softplus'")
+        data["config"] = {"layers": 100}
+        self.assertBad(data, "bad config for MultiLayerNet")
+
+    def test_not_a_params_file(self):
+        data = self.good()
+        data["format"] = "pickle"
+        self.assertBad(data, "the format is 'pickle'")
+        self.assertBad({"sizes": [6, 3]}, "missing keys 'format', 'network', 'params'")
+
+    def test_batch_norm_without_gamma(self):
+        net = layernet.MultiLayerNet(6, [4], 3, use_batchnorm=True, seed=3)
+        net.save_params(self.path("bn.json"))
+        with open(self.path("bn.json")) as f:
+            data = json.load(f)
+        del data["params"]["gamma1"]
+        self.assertBad(data, "batch normalisation needs gamma1 of 4 numbers")
+
+    def test_truncated_at_random_points(self):
+        text = json.dumps(self.good())
+        for cut in sorted(random.Random(5).sample(range(len(text)), 40)):
+            with self.subTest(cut=cut):
+                self.assertBad(text[:cut], "not a valid params file|JSON object")
 
 
 if __name__ == "__main__":

@@ -601,17 +601,20 @@ class SaveLoadTest(NestedAlmostEqual, unittest.TestCase):
     def test_wrong_number_of_layers(self):
         data = self.good()
         data["weights"] = []
-        self.assert_bad(data, "1 layers")
+        self.assert_bad(data, "'weights' should be a list of 1 layers for sizes \\[2, 1\\], "
+                              "not a list of 0")
 
     def test_wrong_row_length(self):
         data = self.good()
         data["weights"] = [[[1.0, 2.0, 3.0]]]
-        self.assert_bad(data, r"weights\[0\]\[0\] should be a list of 2")
+        self.assert_bad(data, r"weights\[0\]\[0\] holds 3 numbers, but sizes \[2, 1\] says "
+                              r"layer 0 has 2")
 
     def test_wrong_number_of_biases(self):
         data = self.good()
         data["biases"] = [[[0.5], [0.5]]]
-        self.assert_bad(data, r"biases\[0\] should have 1")
+        self.assert_bad(data, r"biases\[0\] holds 2 numbers, but sizes \[2, 1\] says "
+                              r"layer 1 has 1")
 
     def test_nan(self):
         self.assert_bad('{"sizes": [2, 1], "weights": [[[NaN, 2.0]]], "biases": [[[0.5]]], '

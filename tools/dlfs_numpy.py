@@ -165,6 +165,37 @@ def as_arrays(data):
             (np.array(x_test, dtype=np.float32), np.array(t_test, dtype=np.float32)))
 
 
+def numerical_gradient(f, x):
+    """common/gradient.py's numerical_gradient: central differences, h = 1e-4."""
+    h = 1e-4
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=['multi_index'], op_flags=['readwrite'])
+    while not it.finished:
+        idx = it.multi_index
+        tmp_val = x[idx]
+        x[idx] = float(tmp_val) + h
+        fxh1 = f(x)
+        x[idx] = tmp_val - h
+        fxh2 = f(x)
+        grad[idx] = (fxh1 - fxh2) / (2 * h)
+        x[idx] = tmp_val
+        it.iternext()
+    return grad
+
+
+def gradient_check(arrays, seed=1):
+    """Run ch05/gradient_check.py; return {key: mean |backprop - numerical|}."""
+    (x_train, t_train), _ = arrays
+    np.random.seed(seed)
+    network = TwoLayerNet(input_size=784, hidden_size=50, output_size=10)
+    x_batch, t_batch = x_train[:3], t_train[:3]
+    grad_backprop = network.gradient(x_batch, t_batch)
+    loss_W = lambda W: network.loss(x_batch, t_batch)      # noqa: E731 (the book's)
+    return {key: float(np.average(np.abs(grad_backprop[key]
+                                         - numerical_gradient(loss_W, network.params[key]))))
+            for key in ('W1', 'b1', 'W2', 'b2')}
+
+
 def train_neuralnet(arrays, iters_num=10000, seed=1, evaluate=True):
     """Run ch05/train_neuralnet.py's loop; return (seconds for the iterations, train acc, test acc).
 
@@ -201,8 +232,13 @@ def main(argv=None):
                         help="train this many times, timing each (default 1)")
     parser.add_argument("--json", action="store_true",
                         help="print the times (and accuracies) as JSON, for tools.bench_dlfs")
+    parser.add_argument("--gradient-check", action="store_true",
+                        help="run ch05/gradient_check.py instead and print its four differences")
     args = parser.parse_args(argv)
     arrays = as_arrays(load_mnist(args.data, one_hot_label=True))
+    if args.gradient_check:
+        print(" ".join("%s:%.2g" % item for item in gradient_check(arrays, args.seed).items()))
+        return 0
     runs = [train_neuralnet(arrays, args.iters, args.seed + r, evaluate=not args.json)
             for r in range(args.repeat)]
     if args.json:

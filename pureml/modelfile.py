@@ -1,0 +1,158 @@
+"""Reading the JSON files pureml saves, as the untrusted input they are.
+
+Network models (``Network.save``, network2's format) and the layered
+networks' params files (``save_params``) are JSON.  A file may come from
+anywhere, so reading one follows pureml's rule for every file it reads:
+nothing is allocated beyond what the file itself holds.  Every matrix and
+vector is built from the lists actually in the file; a size the file
+claims (network2's "sizes", say) is only compared with those lists, never
+used to allocate, so a file claiming a billion neurons fails at once, in
+little memory.  The file is read whole only if it is at most
+``MAX_FILE_BYTES`` long.  Every failure is one ``ModelFileError`` naming
+the file and what was expected; NaN and Infinity are refused (json would
+accept them), and nothing is ever unpickled.
+"""
+
+import json
+import math
+import os
+
+from pureml.errors import ModelFileError
+
+__all__ = ["MAX_FILE_BYTES", "ModelFileError", "read_json", "require_keys", "number",
+           "vector", "matrix", "kind"]
+
+#: The largest file read: a [784, 1000, 1000, 10] network is about 35 MB of JSON.
+MAX_FILE_BYTES = 512 * 2 ** 20
+_CHUNK = 2 ** 20
+
+
+def _reject_constant(token):
+    """Refuse NaN and Infinity in a model file (json would accept them)."""
+    raise ValueError("%s is not a finite number" % token)
+
+
+def read_json(filename, what="model file"):
+    """Return the JSON object (a dict) in ``filename``; ModelFileError if it is not one.
+
+    A missing or unreadable file stays an ``OSError``.  ``what`` names the
+    kind of file in messages ("model file", "params file").
+    """
+    name = os.fspath(filename)
+    chunks, size = [], 0
+    with open(filename, "rb") as f:
+        # In pieces, not f.read(MAX_FILE_BYTES + 1): that would set aside the
+        # whole cap first (PyPy does), however small the file.
+        for chunk in iter(lambda: f.read(_CHUNK), b""):
+            size += len(chunk)
+            if size > MAX_FILE_BYTES:
+                raise ModelFileError("%s: larger than %d MB, too large to be a %s"
+                                     % (name, MAX_FILE_BYTES // 2 ** 20, what))
+            chunks.append(chunk)
+    raw = b"".join(chunks)
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        raise ModelFileError("%s: not a %s: it is not UTF-8 JSON text" % (name, what)) from None
+    except RecursionError:
+        raise ModelFileError("%s: not a %s: its JSON is nested too deeply"
+                             % (name, what)) from None
+    except ValueError as e:
+        raise ModelFileError("%s: not a valid %s: %s" % (name, what, e)) from None
+    if not isinstance(data, dict):
+        raise ModelFileError("%s: a %s holds a JSON object, not %s"
+                             % (name, what, type(data).__name__))
+    return data
+
+
+def require_keys(data, keys, name):
+    """Raise ModelFileError naming the file unless the dict ``data`` has every key in ``keys``."""
+    missing = [key for key in keys if key not in data]
+    if missing:
+        raise ModelFileError("%s: missing key%s %s" % (
+            name, "s" if len(missing) > 1 else "", ", ".join(repr(k) for k in missing)))
+
+
+def number(value, where, name):
+    """Return ``value`` as a float if it is a finite JSON number; ModelFileError otherwise.
+
+    ``where`` says which entry it is ("weights[0][3][17]") and ``name`` the file.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ModelFileError("%s: %s should be a number, not %s" % (name, where, kind(value)))
+    value = float(value)
+    if not math.isfinite(value):
+        raise ModelFileError("%s: %s is not finite" % (name, where))
+    return value
+
+
+def vector(values, where, name, length=None, columns=False, claim="expected"):
+    """Return the list ``values`` as a list of floats; ModelFileError if it is not one.
+
+    With ``length``, the list must hold exactly that many numbers (the
+    message says what the file holds and, in ``claim``, what says so).  With
+    ``columns``, each entry may also be a one-element list, as numpy's
+    column vectors are saved ([[b0], [b1], ...]).
+    """
+    if not isinstance(values, list):
+        raise ModelFileError("%s: %s should be a list of numbers, not %s"
+                             % (name, where, kind(values)))
+    if length is not None and len(values) != length:
+        raise ModelFileError("%s: %s holds %d numbers, but %s %d"
+                             % (name, where, len(values), claim, length))
+    out = []
+    for j, v in enumerate(values):
+        if columns and isinstance(v, list):
+            if len(v) != 1:
+                raise ModelFileError("%s: %s[%d] should be a number or a one-element list"
+                                     % (name, where, j))
+            v = v[0]
+        out.append(number(v, "%s[%d]" % (where, j), name))
+    return out
+
+
+def matrix(rows, where, name, shape=None, claims=("it should have", "it should hold")):
+    """Return ``rows`` as a list of equal-length lists of floats; ModelFileError otherwise.
+
+    The number of rows and their length come from the file.  With
+    ``shape`` (rows, columns) they must be exactly that, and ``claims``
+    gives the two phrases that say where those numbers come from, for the
+    message: "weights[0] holds 30 rows, but sizes [784, 100, 10] says
+    layer 1 has 100".  Without ``shape`` every row must be as long as the
+    first.  A row that is not a list, a short or a long row, and any entry
+    that is not a finite number are each named.
+    """
+    if not isinstance(rows, list) or not rows:
+        raise ModelFileError("%s: %s should be a non-empty list of rows, not %s"
+                             % (name, where, kind(rows)))
+    if shape is not None and len(rows) != shape[0]:
+        raise ModelFileError("%s: %s holds %d rows, but %s %d"
+                             % (name, where, len(rows), claims[0], shape[0]))
+    width, claim = (shape[1], claims[1]) if shape is not None else (None, "the first row holds")
+    out = []
+    for j, row in enumerate(rows):
+        if not isinstance(row, list):
+            raise ModelFileError("%s: %s[%d] should be a list of numbers, not %s"
+                                 % (name, where, j, kind(row)))
+        if width is None:
+            width = len(row)
+        if len(row) != width:
+            raise ModelFileError("%s: %s[%d] holds %d numbers, but %s %d"
+                                 % (name, where, j, len(row), claim, width))
+        out.append([number(v, "%s[%d][%d]" % (where, j, k), name) for k, v in enumerate(row)])
+    return out
+
+
+def kind(value):
+    """Return a short description of a JSON value for messages: "the string '1.0'", "null"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "the boolean %s" % ("true" if value else "false")
+    if isinstance(value, str):
+        return "the string %r" % (value[:40],)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "%r" % (value,)
