@@ -1,22 +1,37 @@
-"""pureml: the networks of *Neural Networks and Deep Learning* in pure Python.
+"""pureml: the networks of two books, in pure Python.
 
-Nothing here needs anything beyond the standard library.  The modules, each
-one idea:
+Michael Nielsen's *Neural Networks and Deep Learning* and Koki Saitou's
+*Deep Learning from Scratch*.  Nothing here needs anything beyond the
+standard library.  The modules, each one idea:
 
     network      Network: the book's network.py, with network2's features
     network2     the same Network with network2.py's defaults
+    monitor      network2's measuring and deciding after each epoch
+    arguments    checking what is given to a Network
     activations  sigmoid, tanh, ReLU and softmax, each with its derivative
     costs        quadratic, cross-entropy and log-likelihood costs
-    matrix       vectors and matrices as lists, and the fast kernels
     gradcheck    backprop checked against central differences
-    mnist        the book's mnist_loader, reading MNIST's IDX files; download
+    functions    DLFS's common/functions.py: softmax, cross_entropy_error,
+                 numerical_gradient
+    layers       DLFS's layers: Affine, Relu, Sigmoid, Tanh, SoftmaxWithLoss,
+                 Dropout, BatchNormalization, each with forward and backward
+    optimizers   DLFS's SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam
+    layernet     DLFS's TwoLayerNet and MultiLayerNet, and their params files
+    trainer      DLFS's Trainer
+    matrix       vectors and matrices as lists, and the fast kernels both
+                 books' networks run on
+    mnist        the book's mnist_loader and DLFS's load_mnist, reading
+                 MNIST's IDX files; download
     idx          the IDX file format, read and written with struct and gzip
     images       your own digits (PNG, PGM/PBM), preprocessed like MNIST
-    png, pnm     the image decoders
+    png, pnm     the image decoders; imagefile, what they share
+    modelfile    reading saved models and params as untrusted JSON
+    errors       the networks' errors
+    fileio       atomic, power-cut-safe saves
     plot         training curves as SVG
     terminal     digits, progress bars and tables in the terminal
     cli          ``python -m pureml``: train, evaluate, predict, show,
-                 download, gradcheck
+                 download, gradcheck (a module each)
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

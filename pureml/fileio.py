@@ -3,6 +3,12 @@
 A reader never sees a half-written file: either the old file (or none) is
 there, or the whole new one is.  If the body of the ``with`` block raises,
 the temporary file is removed and the destination is left untouched.
+
+The save also survives a power cut: the temporary file's data is flushed
+to the disk (``os.fsync``) before the rename, and after ``os.replace`` the
+folder itself is fsynced too, so that the rename (the new directory entry)
+is on the disk as well.  Platforms that cannot open or fsync a folder
+(Windows) skip that last step.
 """
 
 import contextlib
@@ -24,6 +30,20 @@ def _create_beside(path):
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
         except FileExistsError:
             continue
+
+
+def _fsync_folder(folder):
+    """Flush the folder's entries (a rename into it) to the disk, where the platform allows; return None."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:         # Windows cannot open a folder
+        return
+    try:
+        os.fsync(fd)
+    except OSError:         # nor can every file system fsync one
+        pass
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
@@ -50,6 +70,7 @@ def atomic_writer(path, mode="wb", encoding=None):
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+        _fsync_folder(os.path.dirname(tmp))
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -36,6 +36,9 @@ import operator
 import os
 from itertools import repeat
 
+from pureml import png, pnm
+from pureml.imagefile import ImageError  # noqa: F401  (images.ImageError stays importable)
+
 #: Pixels brighter than this, after ``to_ink``, count as ink for ``crop``.
 INK_THRESHOLD = 0.2
 
@@ -56,10 +59,6 @@ _OTHER_FORMATS = (
 _SUPPORTED = "PNG, PBM (P1, P4), PGM (P2, P5) and PPM (P3, P6)"
 
 
-class ImageError(ValueError):
-    """An image that cannot be read or used; the message names the file and why."""
-
-
 GrayImage = collections.namedtuple("GrayImage", "width height pixels name",
                                    defaults=(None,))
 GrayImage.__doc__ = """A grayscale image.
@@ -73,19 +72,6 @@ error messages.
 
 
 # ------------------------------------------------------------------ reading
-
-def read_source(source, name, default_name):
-    """Return ``(data, name)``: the bytes of ``source`` and the name to use in messages.
-
-    ``source`` is a path or the bytes themselves; ``name`` overrides the
-    name, which is otherwise the path or ``default_name``.  A file that
-    cannot be read raises ``OSError``.  The decoders share this.
-    """
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source), name or default_name
-    with open(source, "rb") as f:
-        return f.read(), name or os.fspath(source)
-
 
 def read_gray(path):
     """Read a PNG, PBM, PGM or PPM file and return it as a ``GrayImage``.
@@ -103,8 +89,6 @@ def read_gray(path):
 
 def decode_gray(data, name="<image data>"):
     """Decode the bytes of a PNG, PBM, PGM or PPM file into a ``GrayImage``."""
-    # Imported here: png and pnm import ImageError from this module.
-    from pureml import png, pnm
     if data[:4] == _PNG_MAGIC:
         image = png.decode(data, name)
     elif data[:1] == b"P" and data[1:2] in (b"1", b"2", b"3", b"4", b"5", b"6"):

@@ -26,7 +26,6 @@ equations 20 and 21, with chapter 3's L2 weight decay):
     b -> b - (eta/m) sum_x nabla_b^x
 """
 
-import collections
 import json
 import math
 import random
@@ -37,18 +36,17 @@ from pureml.activations import (ACTIVATIONS, ReLU, Sigmoid, Tanh,  # noqa: F401
                                 sigmoid, sigmoid_prime)
 from pureml.costs import (COSTS, CrossEntropyCost, LogLikelihoodCost,  # noqa: F401
                           QuadraticCost)
+from pureml.arguments import (as_list, check_count, check_momentum, check_nonnegative,
+                              check_positive, check_sizes, lookup, one_hot)
 from pureml.errors import DivergenceError, ModelFileError, NetworkError
 from pureml.fileio import atomic_write_text
+from pureml.monitor import History, Monitor
 
 __all__ = ["Network", "load", "sigmoid", "sigmoid_prime", "QuadraticCost",
            "CrossEntropyCost", "LogLikelihoodCost", "Sigmoid", "Tanh", "ReLU",
            "NetworkError", "DivergenceError", "ModelFileError", "History",
            "WEIGHT_INITIALIZERS"]
 
-
-#: What SGD returns, as network2 does: four lists, one entry per epoch.
-History = collections.namedtuple(
-    "History", "evaluation_cost evaluation_accuracy training_cost training_accuracy")
 
 #: The weight initialisers, by the name the constructor's keyword takes.
 WEIGHT_INITIALIZERS = ("large", "default", "he")
@@ -107,10 +105,10 @@ class Network:
 
     def _setup(self, sizes, cost, activation, seed, rng):
         """Check and keep everything but the weights: sizes, cost, activation, rng."""
-        self.sizes = _check_sizes(sizes)
+        self.sizes = check_sizes(sizes)
         self.num_layers = len(self.sizes)
-        self.cost = _lookup(cost, COSTS, "cost")
-        self.activation = _lookup(activation, ACTIVATIONS, "activation")
+        self.cost = lookup(cost, COSTS, "cost")
+        self.activation = lookup(activation, ACTIVATIONS, "activation")
         if rng is not None and seed is not None:
             raise NetworkError("give a seed or an rng, not both")
         if rng is not None and not isinstance(rng, random.Random):
@@ -214,13 +212,13 @@ class Network:
         or infinite.
         """
         training_data = self._check_training_data(training_data)
-        epochs = _check_count(epochs, "epochs", minimum=0)
-        mini_batch_size = _check_count(mini_batch_size, "mini_batch_size", minimum=1)
-        eta = _check_positive(eta, "eta")
-        lmbda = _check_nonnegative(lmbda, "lmbda")
-        mu = _check_momentum(mu)
-        early_stopping_n = _check_count(early_stopping_n, "early_stopping_n", minimum=0)
-        eta_schedule_n = _check_count(eta_schedule_n, "eta_schedule_n", minimum=0)
+        epochs = check_count(epochs, "epochs", minimum=0)
+        mini_batch_size = check_count(mini_batch_size, "mini_batch_size", minimum=1)
+        eta = check_positive(eta, "eta")
+        lmbda = check_nonnegative(lmbda, "lmbda")
+        mu = check_momentum(mu)
+        early_stopping_n = check_count(early_stopping_n, "early_stopping_n", minimum=0)
+        eta_schedule_n = check_count(eta_schedule_n, "eta_schedule_n", minimum=0)
         if test_data is not None:
             test_data = self._check_labelled_data(test_data, "test_data")
         if evaluation_data is not None:
@@ -233,16 +231,19 @@ class Network:
             raise NetworkError("monitoring, early stopping and the eta schedule "
                                "need evaluation_data (or test_data)")
 
+        monitor = Monitor(self, training_data, test_data, evaluation_data, eta, lmbda,
+                          monitor_evaluation_cost, monitor_evaluation_accuracy,
+                          monitor_training_cost, monitor_training_accuracy,
+                          early_stopping_n, eta_schedule_n, verbose, on_epoch)
         n = len(training_data)
-        history = History([], [], [], [])
         self._velocities = None
-        best_accuracy, epochs_since_best = None, 0
-        eta_floor = eta / 128.0
         for j in range(epochs):
             start = time.perf_counter()
+            eta = monitor.eta               # the eta schedule may have halved it
             self.rng.shuffle(training_data)
-            mini_batches = [training_data[k:k + mini_batch_size]
-                            for k in range(0, n, mini_batch_size)]
+            mini_batches = [
+                training_data[k:k + mini_batch_size]
+                for k in range(0, n, mini_batch_size)]
             done = 0
             for number, mini_batch in enumerate(mini_batches):
                 # The data and arguments were checked once, above.
@@ -256,67 +257,9 @@ class Network:
                     on_batch(done, n, batch_cost)
             if not self._is_finite():
                 self._diverged(j, eta, "the end of the epoch")
-            record = {"epoch": j, "eta": eta, "seconds": time.perf_counter() - start}
-            lines = []
-            if test_data is not None:
-                record["test_correct"] = self.evaluate(test_data)
-                record["test_total"] = len(test_data)
-                lines.append("Epoch {0}: {1} / {2}".format(
-                    j, record["test_correct"], len(test_data)))
-            else:
-                lines.append("Epoch {0} complete".format(j))
-            if monitor_training_cost:
-                cost = self.total_cost(training_data, lmbda)
-                history.training_cost.append(cost)
-                lines.append("Cost on training data: {}".format(cost))
-            if monitor_training_accuracy:
-                accuracy = self.accuracy(training_data, convert=True)
-                history.training_accuracy.append(accuracy)
-                lines.append("Accuracy on training data: {} / {}".format(accuracy, n))
-            if monitor_evaluation_cost:
-                cost = self.total_cost(evaluation_data, lmbda, convert=True)
-                history.evaluation_cost.append(cost)
-                lines.append("Cost on evaluation data: {}".format(cost))
-            evaluation_accuracy = None
-            if monitor_evaluation_accuracy or early_stopping_n or eta_schedule_n:
-                if evaluation_data is test_data and "test_correct" in record:
-                    evaluation_accuracy = record["test_correct"]
-                else:
-                    evaluation_accuracy = self.accuracy(evaluation_data)
-            if monitor_evaluation_accuracy:
-                history.evaluation_accuracy.append(evaluation_accuracy)
-                lines.append("Accuracy on evaluation data: {} / {}".format(
-                    evaluation_accuracy, len(evaluation_data)))
-            record.update(history=history, training_total=n,
-                          evaluation_total=len(evaluation_data) if evaluation_data else 0,
-                          evaluation_accuracy=evaluation_accuracy)
-            notes, stop_reason = [], None
-            if evaluation_accuracy is not None:
-                if best_accuracy is None or evaluation_accuracy > best_accuracy:
-                    best_accuracy, epochs_since_best = evaluation_accuracy, 0
-                else:
-                    epochs_since_best += 1
-                if early_stopping_n and epochs_since_best >= early_stopping_n:
-                    stop_reason = "no improvement in {} epochs".format(early_stopping_n)
-                    notes.append("Early stopping: " + stop_reason)
-                elif eta_schedule_n and epochs_since_best >= eta_schedule_n:
-                    eta /= 2.0
-                    epochs_since_best = 0
-                    if eta <= eta_floor:
-                        stop_reason = "eta has fallen to 1/128 of its start"
-                        notes.append("Stopping: " + stop_reason)
-                    else:
-                        notes.append("No improvement in {} epochs: eta halved to {}".format(
-                            eta_schedule_n, eta))
-            stop = stop_reason is not None
-            record.update(stopped=stop, stop_reason=stop_reason, notes=notes, next_eta=eta)
-            if verbose:
-                print("\n".join(lines + notes))
-            if on_epoch is not None:
-                on_epoch(record)
-            if stop:
+            if monitor.end_of_epoch(j, start):      # measure, report, decide
                 break
-        return history
+        return monitor.history
 
     def update_mini_batch(self, mini_batch, eta, lmbda=0.0, n=None, mu=0.0,
                           return_cost=False):
@@ -337,9 +280,9 @@ class Network:
         regularisation term) when ``return_cost`` is true.
         """
         xs, ys = self._check_mini_batch(mini_batch)
-        eta = _check_positive(eta, "eta")
-        lmbda = _check_nonnegative(lmbda, "lmbda")
-        mu = _check_momentum(mu)
+        eta = check_positive(eta, "eta")
+        lmbda = check_nonnegative(lmbda, "lmbda")
+        mu = check_momentum(mu)
         if lmbda and not (isinstance(n, int) and n > 0):
             raise NetworkError("L2 regularisation needs n, the size of the "
                                "training set, as a positive int; got %r" % (n,))
@@ -474,7 +417,7 @@ class Network:
         data (int labels) and True for training data (one-hot labels).
         Either kind of label is understood whatever the flag says.
         """
-        data = _as_list(data, "data")
+        data = as_list(data, "data")
         correct = 0
         for x, y in data:
             label = y if isinstance(y, int) else matrix.argmax(self._check_target(y))
@@ -490,15 +433,15 @@ class Network:
         (one-hot labels) and True for validation or test data (int
         labels); either kind of label is understood.
         """
-        data = _as_list(data, "data")
+        data = as_list(data, "data")
         if not data:
             raise NetworkError("total_cost needs at least one example")
-        lmbda = _check_nonnegative(lmbda, "lmbda")
+        lmbda = check_nonnegative(lmbda, "lmbda")
         size = self.sizes[-1]
         cost = 0.0
         for x, y in data:
             if isinstance(y, int):
-                y = _one_hot(y, size)
+                y = one_hot(y, size)
             cost += self.cost.fn(self.feedforward(x), y)
         cost /= len(data)
         squares = math.fsum(matrix.sumprod(row, row) for w in self.weights for row in w)
@@ -575,7 +518,7 @@ class Network:
 
     def _check_training_data(self, training_data):
         """Return training_data as a new list of (x, y) pairs, each checked."""
-        data = _as_list(training_data, "training_data")
+        data = as_list(training_data, "training_data")
         if not data:
             raise NetworkError("training_data is empty")
         for pair in data:
@@ -586,7 +529,7 @@ class Network:
 
     def _check_labelled_data(self, data, what):
         """Return data as a list of (x, int label) pairs, each checked."""
-        data = _as_list(data, what)
+        data = as_list(data, what)
         outputs = self.sizes[-1]
         for pair in data:
             x, label = self._check_pair(pair, what)
@@ -600,7 +543,7 @@ class Network:
 
     def _check_mini_batch(self, mini_batch):
         """Return the lists (xs, ys) of a non-empty mini-batch, each checked."""
-        mini_batch = _as_list(mini_batch, "mini_batch")
+        mini_batch = as_list(mini_batch, "mini_batch")
         if not mini_batch:
             raise NetworkError("a mini-batch must hold at least one example")
         xs, ys = [], []
@@ -631,7 +574,7 @@ def load(filename, network_class=None):
     data = modelfile.read_json(filename)
     modelfile.require_keys(data, ("sizes", "weights", "biases", "cost"), name)
     try:
-        sizes = _check_sizes(data["sizes"])
+        sizes = check_sizes(data["sizes"])
     except NetworkError as e:
         raise ModelFileError("%s: %s" % (name, e)) from None
     cost = data["cost"]
@@ -659,104 +602,3 @@ def load(filename, network_class=None):
                                        claim=claim % (l + 1)))
     return (network_class or Network).from_parameters(
         weights, biases, COSTS[cost], activation=ACTIVATIONS[activation])
-
-
-# ---------------------------------------------------------------------------
-# Argument checks
-# ---------------------------------------------------------------------------
-
-def _as_list(data, what):
-    """Return data as a new list (any iterable, including zip, is accepted)."""
-    if isinstance(data, (str, bytes)):
-        raise NetworkError("%s must be a list of examples, not %s" % (what, type(data).__name__))
-    try:
-        return list(data)
-    except TypeError:
-        raise NetworkError("%s must be an iterable of examples, not %s"
-                           % (what, type(data).__name__)) from None
-
-
-def _check_sizes(sizes):
-    """Return sizes as a list of ints, or raise NetworkError saying what is wrong."""
-    try:
-        sizes = list(sizes)
-    except TypeError:
-        raise NetworkError("sizes must be a list of layer sizes such as [784, 30, 10], "
-                           "not %s" % type(sizes).__name__) from None
-    if len(sizes) < 2:
-        raise NetworkError("sizes needs at least two layers (inputs and outputs), got %r"
-                           % (sizes,))
-    for size in sizes:
-        if isinstance(size, bool) or not isinstance(size, int):
-            raise NetworkError("layer sizes must be ints, got %r in %r" % (size, sizes))
-        if size < 1:
-            raise NetworkError("layer sizes must be at least 1, got %d in %r" % (size, sizes))
-    return sizes
-
-
-def _check_count(value, name, minimum):
-    """Return value if it is an int >= minimum; raise NetworkError otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise NetworkError("%s must be an int, not %r" % (name, value))
-    if value < minimum:
-        raise NetworkError("%s must be at least %d, got %d" % (name, minimum, value))
-    return value
-
-
-def _check_number(value, name):
-    """Return value as a float if it is a finite number; raise NetworkError otherwise."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise NetworkError("%s must be a number, not %r" % (name, value))
-    value = float(value)
-    if not math.isfinite(value):
-        raise NetworkError("%s must be a finite number, got %r" % (name, value))
-    return value
-
-
-def _check_positive(value, name):
-    """Return value if it is a finite number > 0; raise NetworkError otherwise."""
-    value = _check_number(value, name)
-    if value <= 0.0:
-        raise NetworkError("%s must be greater than 0, got %r" % (name, value))
-    return value
-
-
-def _check_nonnegative(value, name):
-    """Return value if it is a finite number >= 0; raise NetworkError otherwise."""
-    value = _check_number(value, name)
-    if value < 0.0:
-        raise NetworkError("%s must be 0 or more, got %r" % (name, value))
-    return value
-
-
-def _check_momentum(mu):
-    """Return mu if it is a finite number with 0 <= mu < 1; raise NetworkError otherwise."""
-    mu = _check_number(mu, "mu")
-    if not 0.0 <= mu < 1.0:
-        raise NetworkError("the momentum coefficient mu must be in [0, 1), got %r" % (mu,))
-    return mu
-
-
-def _lookup(value, table, what):
-    """Return the class for ``value``: one of table's classes, or its name."""
-    if isinstance(value, str):
-        if value in table:
-            return table[value]
-        lowered = {key.lower(): cls for key, cls in table.items()}
-        if value.lower() in lowered:
-            return lowered[value.lower()]
-        raise NetworkError("unknown %s %r; expected one of %s"
-                           % (what, value, ", ".join(sorted(table))))
-    if value in table.values():
-        return value
-    if all(hasattr(value, attr) for attr in ("fn", "delta" if what == "cost" else "prime")):
-        return value
-    raise NetworkError("%s must be one of %s, not %r"
-                       % (what, ", ".join(sorted(table)), value))
-
-
-def _one_hot(label, size):
-    """Return a list of ``size`` zeros with 1.0 at ``label``."""
-    e = [0.0] * size
-    e[label] = 1.0
-    return e

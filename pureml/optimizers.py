@@ -100,32 +100,26 @@ class Momentum:
             self.v = {key: _zeros_like(_rows(val)) for key, val in params.items()}
         for key, p, g in _pairs(params, grads):
             v = self.v[key]
-            matrix.scale_in_place(v, self.momentum)
-            matrix.add_scaled_in_place(v, -self.lr, g)
-            matrix.add_scaled_in_place(p, 1.0, v)
+            matrix.scale_in_place(v, self.momentum)         # v <- momentum * v
+            matrix.add_scaled_in_place(v, -self.lr, g)      #      - lr * dL/dW
+            self._move(p, v, g)
+
+    def _move(self, p, v, g):
+        """W <- W + v."""
+        matrix.add_scaled_in_place(p, 1.0, v)
 
 
-class Nesterov:
+class Nesterov(Momentum):
     """Nesterov's accelerated gradient (Sutskever et al., 2013), in the book's form.
 
-    v <- momentum * v - lr * dL/dW;
+    v <- momentum * v - lr * dL/dW, as Momentum; then
     W <- W + momentum^2 * v - (1 + momentum) * lr * dL/dW.
     """
 
-    def __init__(self, lr=0.01, momentum=0.9):
-        self.lr = _check_rate(lr, "lr")
-        self.momentum = _check_fraction(momentum, "momentum")
-        self.v = None
-
-    def update(self, params, grads):
-        if self.v is None:
-            self.v = {key: _zeros_like(_rows(val)) for key, val in params.items()}
-        for key, p, g in _pairs(params, grads):
-            v = self.v[key]
-            matrix.scale_in_place(v, self.momentum)
-            matrix.add_scaled_in_place(v, -self.lr, g)
-            matrix.add_scaled_in_place(p, self.momentum * self.momentum, v)
-            matrix.add_scaled_in_place(p, -(1 + self.momentum) * self.lr, g)
+    def _move(self, p, v, g):
+        """W <- W + momentum^2 v - (1 + momentum) lr dL/dW."""
+        matrix.add_scaled_in_place(p, self.momentum * self.momentum, v)
+        matrix.add_scaled_in_place(p, -(1 + self.momentum) * self.lr, g)
 
 
 class AdaGrad:
@@ -141,28 +135,29 @@ class AdaGrad:
         lr = self.lr
         for key, p, g in _pairs(params, grads):
             for prow, grow, hrow in zip(p, g, self.h[key]):
-                hrow[:] = [h + d * d for h, d in zip(hrow, grow)]
+                hrow[:] = self._accumulate(hrow, grow)
                 prow[:] = [w - lr * d / (math.sqrt(h) + EPSILON)
                            for w, d, h in zip(prow, grow, hrow)]
 
+    def _accumulate(self, hrow, grow):
+        """Return h + dL/dW * dL/dW for one row."""
+        return [h + d * d for h, d in zip(hrow, grow)]
 
-class RMSprop:
-    """RMSprop: h <- decay_rate * h + (1 - decay_rate) * dL/dW^2, then W <- W - lr * dL/dW / (sqrt(h) + 1e-7)."""
+
+class RMSprop(AdaGrad):
+    """RMSprop: h <- decay_rate * h + (1 - decay_rate) * dL/dW^2, then W <- W - lr * dL/dW / (sqrt(h) + 1e-7).
+
+    AdaGrad's step, with h a moving average that forgets old gradients.
+    """
 
     def __init__(self, lr=0.01, decay_rate=0.99):
-        self.lr = _check_rate(lr, "lr")
+        super().__init__(lr)
         self.decay_rate = _check_fraction(decay_rate, "decay_rate")
-        self.h = None
 
-    def update(self, params, grads):
-        if self.h is None:
-            self.h = {key: _zeros_like(_rows(val)) for key, val in params.items()}
-        lr, rho = self.lr, self.decay_rate
-        for key, p, g in _pairs(params, grads):
-            for prow, grow, hrow in zip(p, g, self.h[key]):
-                hrow[:] = [h * rho + (1 - rho) * d * d for h, d in zip(hrow, grow)]
-                prow[:] = [w - lr * d / (math.sqrt(h) + EPSILON)
-                           for w, d, h in zip(prow, grow, hrow)]
+    def _accumulate(self, hrow, grow):
+        """Return decay_rate * h + (1 - decay_rate) * dL/dW^2 for one row."""
+        rho = self.decay_rate
+        return [h * rho + (1 - rho) * d * d for h, d in zip(hrow, grow)]
 
 
 class Adam:

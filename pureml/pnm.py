@@ -19,7 +19,7 @@ import re
 import sys
 from array import array
 
-from pureml.images import ImageError, read_source
+from pureml.imagefile import ImageError, read_source
 
 #: Largest image, in pixels, that ``read`` accepts (5000 x 5000).
 MAX_PIXELS = 25000000

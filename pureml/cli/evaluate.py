@@ -1,0 +1,79 @@
+"""``pureml evaluate MODEL``: accuracy, per-class accuracy, the confusion matrix, the mistakes."""
+
+import sys
+
+from pureml import matrix, mnist, terminal
+from pureml.cli.common import (EXIT_OK, SET_NAMES, check_inputs, class_name, CommandError,
+                               grid, load_model, load_set, percent, sizes_text, drawing_style,
+                               trained_text)
+from pureml.cli.options import (add_data_options, add_style_option, nonnegative_int,
+                                subparser)
+
+
+def add_parser(commands):
+    parser = subparser(
+        commands, "evaluate", "measure a saved network on MNIST",
+        "Print a saved network's accuracy, its accuracy on each class and the\n"
+        "10x10 confusion matrix (rows: true label, columns: predicted).")
+    parser.set_defaults(func=run)
+    parser.add_argument("model", metavar="MODEL.json", help="a network saved by train --save")
+    parser.add_argument("--set", choices=("test", "validation", "train"), default="test",
+                        help="the images to measure on (default: %(default)s)")
+    parser.add_argument("--misclassified", type=nonnegative_int, default=0, metavar="N",
+                        help="also draw the first N images the network gets wrong")
+    add_style_option(parser)
+    add_data_options(parser)
+
+
+
+def run(args):
+    """Print how well a saved network does on a set; return the exit status."""
+    net, metadata = load_model(args.model)
+    check_inputs(net, args.model)
+    if net.sizes[-1] != mnist.CLASSES:
+        raise CommandError("%s: the network has %d outputs; %s has %d classes"
+                           % (args.model, net.sizes[-1],
+                              mnist.DATASETS[args.dataset].title, mnist.CLASSES))
+    pixels, labels = load_set(args)
+    if not labels:
+        raise CommandError("the %s set is empty" % SET_NAMES[args.set])
+    predictions = [matrix.argmax(net.feedforward(x)) for x in pixels]
+
+    classes = mnist.CLASSES
+    confusion = [[0] * classes for _ in range(classes)]
+    for label, predicted in zip(labels, predictions):
+        confusion[label][predicted] += 1
+    correct = [confusion[i][i] for i in range(classes)]
+    totals = [sum(row) for row in confusion]
+    right = sum(correct)
+
+    print("Model %s: %s, %s, %s neurons%s" % (
+        args.model, sizes_text(net.sizes), net.cost.name, net.activation.name,
+        trained_text(metadata)))
+    print("Accuracy on the %d %s images: %d / %d (%s)" % (
+        len(labels), SET_NAMES[args.set], right, len(labels), percent(right, len(labels))))
+    print()
+    print("Per class (correct / images):")
+    print(terminal.format_per_class(
+        correct, totals, [class_name(i, args.dataset) for i in range(classes)]))
+    print()
+    print("Confusion matrix (rows: true label, columns: predicted label):")
+    print(terminal.format_confusion(confusion))
+    if args.misclassified:
+        wrong = [i for i, (label, predicted) in enumerate(zip(labels, predictions))
+                 if label != predicted][:args.misclassified]
+        print()
+        if not wrong:
+            print("No misclassified images.")
+        else:
+            print("The first %d misclassified %s images (#index: true label, "
+                  "predicted):" % (len(wrong), SET_NAMES[args.set]))
+            print()
+            style = drawing_style(args)
+            print(grid([terminal.with_caption(
+                terminal.render_digit(pixels[i], style=style),
+                "#%d: %d, predicted %d" % (i, labels[i], predictions[i]))
+                for i in wrong]))
+    sys.stdout.flush()
+    return EXIT_OK
+

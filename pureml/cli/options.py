@@ -1,0 +1,179 @@
+"""The options the commands share, and the types that check their values.
+
+Each type returns the value or raises ``argparse.ArgumentTypeError``, which
+argparse turns into a usage message and exit status 2.
+"""
+
+import argparse
+import math
+import urllib.parse
+
+from pureml import mnist, network, terminal
+from pureml.network import (CrossEntropyCost, LogLikelihoodCost, QuadraticCost, ReLU,
+                            Sigmoid, Tanh)
+
+#: The --cost choices and the cost classes they name.
+COSTS = {"quadratic": QuadraticCost, "cross-entropy": CrossEntropyCost,
+         "log-likelihood": LogLikelihoodCost}
+
+
+#: The --activation choices and the activation classes they name.
+ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
+
+
+#: The --init choices, network.WEIGHT_INITIALIZERS: N(0,1), N(0,1/n_in), He.
+INITIALIZERS = tuple(network.WEIGHT_INITIALIZERS)
+
+
+STYLES = ("auto",) + terminal.STYLES
+
+
+def positive_int(text):
+    """Return ``text`` as an int of at least 1."""
+    return _int_at_least(text, 1, "a whole number of at least 1")
+
+
+
+def nonnegative_int(text):
+    """Return ``text`` as an int of at least 0."""
+    return _int_at_least(text, 0, "a whole number of at least 0")
+
+
+
+def _int_at_least(text, minimum, what):
+    """Return ``text`` as an int >= ``minimum``; ArgumentTypeError saying ``what`` otherwise."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected %s, not %r" % (what, text)) from None
+    if value < minimum:
+        raise argparse.ArgumentTypeError("expected %s, not %r" % (what, text))
+    return value
+
+
+
+def finite_float(text):
+    """Return ``text`` as a float that is neither NaN nor infinite."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a number, not %r" % (text,)) from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError("expected a finite number, not %r" % (text,))
+    return value
+
+
+
+def positive_float(text):
+    """Return ``text`` as a finite float greater than 0."""
+    value = finite_float(text)
+    if value <= 0.0:
+        raise argparse.ArgumentTypeError("expected a number greater than 0, not %r" % (text,))
+    return value
+
+
+
+def nonnegative_float(text):
+    """Return ``text`` as a finite float of at least 0."""
+    value = finite_float(text)
+    if value < 0.0:
+        raise argparse.ArgumentTypeError("expected a number of at least 0, not %r" % (text,))
+    return value
+
+
+
+def momentum(text):
+    """Return ``text`` as a momentum coefficient: a float with 0 <= mu < 1."""
+    value = finite_float(text)
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError("expected a number from 0 up to (not including) 1, "
+                                         "not %r" % (text,))
+    return value
+
+
+
+def layer_sizes(text):
+    """Return ``text``, such as "784,30,10", as a list of at least two positive ints."""
+    parts = [part.strip() for part in text.split(",")]
+    sizes = []
+    for part in parts:
+        if not part.isdigit() or int(part) < 1:
+            raise argparse.ArgumentTypeError(
+                "layer sizes are whole numbers of at least 1 separated by commas, such as "
+                "784,30,10; %r in %r is not one" % (part, text))
+        sizes.append(int(part))
+    if len(sizes) < 2:
+        raise argparse.ArgumentTypeError(
+            "a network needs at least two layers, inputs and outputs, such as 784,30,10; "
+            "got %r" % (text,))
+    return sizes
+
+
+
+def mirror_url(text):
+    """Return ``text`` if it is an http, https or file URL (a mirror's base URL)."""
+    scheme = urllib.parse.urlsplit(text).scheme.lower()
+    if scheme not in ("http", "https", "file"):
+        raise argparse.ArgumentTypeError(
+            "a mirror is an http://, https:// or file:// URL of the folder holding the "
+            "four files, not %r" % (text,))
+    return text
+
+
+
+def subparser(commands, name, summary, description):
+    """Add and return the parser of one subcommand."""
+    parser = commands.add_parser(name, help=summary, description=description,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(parser=parser)
+    return parser
+
+
+
+def add_data_options(parser, split=True):
+    """Add --data, --dataset and, with ``split``, --validation-size; return their group."""
+    group = parser.add_argument_group("data")
+    group.add_argument("--data", metavar="DIR",
+                       help="the data folder, holding mnist/ and fashion-mnist/ "
+                            "(default: $PUREML_DATA, else ~/.cache/pureml)")
+    group.add_argument("--dataset", choices=sorted(mnist.DATASETS), default="mnist",
+                       help="which dataset (default: %(default)s)")
+    if split:
+        group.add_argument("--validation-size", type=nonnegative_int, metavar="N",
+                           default=mnist.VALIDATION_SIZE,
+                           help="hold out the last N training images as the validation "
+                                "set (default: %(default)s, Nielsen's split)")
+    return group
+
+
+
+def add_mirror_option(group):
+    """Add --mirror to ``group``; return None."""
+    group.add_argument("--mirror", metavar="URL", action="append", type=mirror_url,
+                       help="try this base URL first, before $PUREML_MIRROR and "
+                            "the public mirrors (repeat to give several)")
+
+
+
+def add_style_option(parser):
+    """Add --style to ``parser``; return None."""
+    parser.add_argument("--style", choices=STYLES, default="auto",
+                        help="how images are drawn: Unicode half blocks, shades, or "
+                             "plain ASCII (default: auto, blocks when the output can "
+                             "show them)")
+
+
+
+def add_network_options(parser, defaults):
+    """Add --cost, --activation and --init to ``parser`` with ``defaults``; return None."""
+    parser.add_argument("--cost", choices=sorted(COSTS), default=defaults["cost"],
+                        help="the cost function; log-likelihood puts a softmax layer "
+                             "at the output (default: %(default)s)")
+    parser.add_argument("--activation", choices=sorted(ACTIVATIONS),
+                        default="sigmoid",
+                        help="the hidden neurons (default: %(default)s)")
+    parser.add_argument("--init", choices=INITIALIZERS, default=defaults["init"],
+                        help="initial weights: large is N(0,1) as in network.py, "
+                             "default is N(0,1/n_in) as in network2, he is N(0,2/n_in) "
+                             "for ReLU (default: %(default)s)")
+

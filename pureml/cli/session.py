@@ -1,0 +1,217 @@
+"""What every training command keeps while it trains: progress, Ctrl-C, the epochs' record.
+
+``TrainingSession`` is shared by the ways ``python -m pureml train`` can
+train (Nielsen's SGD, and the layered networks' Trainer): a progress bar on
+stderr (only on a terminal), the "Epoch j" lines, a first Ctrl-C that stops
+at the end of the current mini-batch so that the network saved is whole,
+the final summary, and the metadata saved beside the network.  A command
+subclasses it for what is its own: the line describing the run, the extra
+metadata and the plot.
+"""
+
+import datetime
+import platform
+import signal
+import sys
+import threading
+import time
+
+from pureml import __version__, terminal
+from pureml.cli.common import CommandError, percent, plural, say
+
+__all__ = ["TrainingSession", "sigint_handler"]
+
+
+class sigint_handler:
+    """A context manager that sends SIGINT (Ctrl-C) to ``handler`` inside its block.
+
+    Nothing changes outside the main thread, where signals cannot be
+    handled, nor when SIGINT is ignored (as for a job started with nohup).
+    The previous handler comes back on the way out.
+    """
+
+    def __init__(self, handler):
+        self.handler = handler
+        self.previous = None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGINT) not in (signal.SIG_IGN, None):
+            self.previous = signal.signal(signal.SIGINT, self.handler)
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+        return False
+
+
+class TrainingSession:
+    """The state of one training run, and the callbacks that keep it.
+
+    ``on_batch`` is called after every mini-batch and ``record_epoch``
+    after every epoch's measurement.  ``interrupt`` is the SIGINT handler.
+    A first Ctrl-C while mini-batches are running stops training at the
+    end of the current mini-batch, so the network saved is the one after a
+    whole number of mini-batches; during the measurement at the end of an
+    epoch, or a second time, it stops at once.  Once training has stopped
+    (``stopping``), Ctrl-C is ignored until the network is saved.
+    """
+
+    def __init__(self, args, seed, n_training, n_evaluation, eval_name):
+        self.args = args
+        self.seed = seed
+        self.n_training = n_training
+        self.n_evaluation = n_evaluation
+        self.eval_name = eval_name
+        self.correct = []           # per epoch, on the evaluation set
+        self.seconds = []           # per epoch, wall time including the evaluation
+        self.batch_costs = []       # mean cost of each mini-batch, before its update
+        self.epoch = 0              # the epoch running now
+        self.images_done = 0        # in the epoch running now
+        self.in_mini_batches = True
+        self.stop_requested = False
+        self.stopping = False
+        self.stop_reason = None
+        self.best = None            # (correct, epoch)
+        self.progress = None
+        self.start = self._epoch_start = time.perf_counter()
+
+    # -- what is printed after ---------------------------------------------------
+
+    def interruption(self):
+        """Return the message for Ctrl-C: where training stopped."""
+        if self.in_mini_batches:
+            where = "in epoch %d, after %d of its %d images" % (
+                self.epoch, self.images_done, self.n_training)
+        else:
+            where = "in epoch %d, after training on all its %d images but before " \
+                    "measuring it" % (self.epoch, self.n_training)
+        return "Interrupted %s; %s complete." % (where, plural(len(self.correct), "epoch"))
+
+    def summarize(self):
+        """Print the final summary on stdout (even with --quiet); return None."""
+        elapsed = time.perf_counter() - self.start
+        epochs = len(self.correct)
+        if self.best is not None:
+            correct, epoch = self.best
+            print("Best: %d / %d (%s) on the %s set, in epoch %d."
+                  % (correct, self.n_evaluation, percent(correct, self.n_evaluation),
+                     self.eval_name, epoch))
+        print("%s in %.1f s%s." % (plural(epochs, "epoch"), elapsed,
+                                   "; " + self.stop_reason if self.stop_reason else ""),
+              flush=True)
+
+    # -- the callbacks -------------------------------------------------------------
+
+    def on_batch(self, done, total, cost):
+        """Note one finished mini-batch: progress, its cost, and a pending Ctrl-C."""
+        self.images_done = done
+        if cost is not None:
+            self.batch_costs.append(cost)
+        if self.stop_requested:
+            self.stopping = True
+            raise KeyboardInterrupt
+        if self.progress is not None:
+            self.progress.update(done)
+        if done == total:
+            self.close_progress()
+            self.in_mini_batches = False
+
+    def record_epoch(self, j, correct, total, notes=(), eta_shown=None, stop_reason=None):
+        """Keep and print epoch ``j``'s result, ``correct`` of ``total``; start the next epoch.
+
+        The printed line is the book's "Epoch j: correct / n" with the
+        epoch's time (and eta, when ``eta_shown`` is given), then ``notes``.
+        """
+        now = time.perf_counter()
+        seconds, self._epoch_start = now - self._epoch_start, now
+        self.correct.append(correct)
+        self.seconds.append(seconds)
+        if self.best is None or correct > self.best[0]:
+            self.best = (correct, j)
+        if stop_reason:
+            self.stop_reason = "stopped: " + stop_reason
+        if not self.args.quiet:
+            line = "Epoch {0}: {1} / {2}  ({3:.1f} s{4})".format(
+                j, correct, total, seconds, "" if eta_shown is None else ", eta %g" % eta_shown)
+            print("\n".join([line] + ["  " + note for note in notes]), flush=True)
+        self.epoch = j + 1
+        self.images_done = 0
+        self.in_mini_batches = True
+        self.open_progress()
+
+    def interrupt(self, signum, frame):
+        """The SIGINT handler: stop after this mini-batch, at once, or not (see the class)."""
+        if self.stopping:
+            return
+        if self.in_mini_batches and not self.stop_requested:
+            self.stop_requested = True
+            return
+        self.stopping = True
+        raise KeyboardInterrupt
+
+    def open_progress(self):
+        """Start the progress bar of the next epoch (drawn only on a terminal); return None."""
+        self.close_progress()
+        if not self.args.quiet:
+            self.progress = terminal.Progress(self.n_training, stream=sys.stderr,
+                                              label="Epoch %d" % self.epoch)
+
+    def close_progress(self):
+        """Blank and forget the progress bar, if one is drawn; return None."""
+        if self.progress is not None:
+            self.progress.close()
+            self.progress = None
+
+    # -- files -----------------------------------------------------------------------
+
+    def write_files(self, save, interrupted=False):
+        """Save the network with ``save(path, metadata)`` and write the plot, as --save and --plot ask."""
+        if self.args.save:
+            try:
+                save(self.args.save, self.metadata(interrupted))
+            except OSError as exc:
+                raise CommandError("could not save the network to %s: %s"
+                                   % (self.args.save, exc.strerror or exc)) from None
+            print("Saved the network%s to %s" % (
+                " trained so far" if interrupted else "", self.args.save), flush=True)
+        elif interrupted:
+            say("Nothing saved (--save FILE keeps the network).")
+        if self.args.plot:
+            self.write_plot()
+
+    def metadata(self, interrupted):
+        """Return the dict saved beside the network: how it was trained, and how well."""
+        data = {
+            "pureml_version": __version__,
+            "date": datetime.datetime.now(datetime.timezone.utc)
+                            .replace(microsecond=0).isoformat(),
+            "python": "%s %s" % (platform.python_implementation(),
+                                 platform.python_version()),
+            "dataset": self.args.dataset,
+            "seed": self.seed,
+            "training_images": self.n_training,
+            "epochs_requested": self.args.epochs,
+            "epochs_run": len(self.correct),
+            "evaluated_on": self.eval_name,
+            "evaluation_images": self.n_evaluation,
+            "correct_per_epoch": list(self.correct),
+            "seconds_per_epoch": [round(t, 1) for t in self.seconds],
+            "interrupted": bool(interrupted),
+        }
+        data.update(self.settings())
+        if self.best is not None:
+            data["best_correct"], data["best_epoch"] = self.best
+            data["best_accuracy"] = self.best[0] / self.n_evaluation
+        if interrupted and self.images_done:
+            data["images_into_unfinished_epoch"] = self.images_done
+        return data
+
+    def settings(self):
+        """Return the run's own settings for the metadata (the subclass says which)."""
+        return {}
+
+    def write_plot(self):
+        """Write the training curves to --plot (the subclass says how); return None."""
+        raise NotImplementedError

@@ -1,0 +1,186 @@
+"""Tests for ``pureml train``: Nielsen's SGD from the command line, its options, Ctrl-C.
+
+Each command runs as ``python -m pureml`` in a subprocess on the synthetic
+dataset of tests.cli_support (see there).
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+
+from pureml import network, __version__
+from tests import cli_support
+from tests.cli_support import (EPOCH_LINE, N_TEST, N_TRAIN, N_VALIDATION, REPO, SMALL,
+                               TIMEOUT, CommandCase, environment, panel_title, parse_svg,
+                               pureml, series, sigint_default_in_children)
+
+
+def setUpModule():
+    cli_support.setUpModule()
+
+
+class TrainTest(CommandCase):
+    """The chapter-1 run, shrunk: the seed's lines, a saved model and an SVG."""
+
+    @classmethod
+    def setUpClass(cls):
+        tmp = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(tmp.cleanup)
+        cls.model = os.path.join(tmp.name, "net.json")
+        cls.svg = os.path.join(tmp.name, "curves.svg")
+        cls.result = pureml("train", "--epochs", "2", "--seed", "2", "--save", cls.model,
+                            "--plot", cls.svg, *SMALL)
+
+    def test_prints_the_seed_lines_with_times(self):
+        self.assertSucceeded(self.result)
+        lines = self.result.stdout.splitlines()
+        matches = [EPOCH_LINE.match(line) for line in lines[:2]]
+        self.assertTrue(all(matches), lines)
+        self.assertEqual([int(m.group(1)) for m in matches], [0, 1])
+        self.assertEqual([int(m.group(3)) for m in matches], [N_TEST, N_TEST])
+        best = max(int(m.group(2)) for m in matches)
+        self.assertGreater(best, 25, "the blobs are easy: two epochs beat chance (10)")
+        self.assertIn("Best: %d / %d" % (best, N_TEST), self.result.stdout)
+
+    def test_no_progress_bar_when_stderr_is_not_a_terminal(self):
+        self.assertNotIn("\r", self.result.stderr)
+
+    def test_says_what_it_trains(self):
+        self.assertIn("Training [784, 10, 10] on %d MNIST images" % N_TRAIN,
+                      self.result.stderr)
+        self.assertIn("seed 2", self.result.stderr)
+
+    def test_saves_a_loadable_model_with_metadata(self):
+        self.assertIn("Saved the network to " + self.model, self.result.stdout)
+        net = network.load(self.model)
+        self.assertEqual(net.sizes, [784, 10, 10])
+        with open(self.model, encoding="utf-8") as f:
+            saved = json.load(f)
+        self.assertEqual(saved["cost"], "QuadraticCost")
+        meta = saved["metadata"]
+        self.assertEqual(meta["epochs_run"], 2)
+        self.assertEqual(meta["seed"], 2)
+        self.assertEqual(meta["dataset"], "mnist")
+        self.assertEqual(meta["eta"], 3.0)
+        self.assertEqual(meta["pureml_version"], __version__)
+        self.assertFalse(meta["interrupted"])
+        self.assertEqual(meta["best_correct"], max(meta["correct_per_epoch"]))
+        self.assertAlmostEqual(meta["best_accuracy"], meta["best_correct"] / N_TEST)
+        self.assertRegex(meta["date"], r"^\d{4}-\d\d-\d\dT")
+
+    def test_plots_accuracy_per_epoch_and_cost_per_mini_batch(self):
+        self.assertIn("Wrote the training curves to " + self.svg, self.result.stdout)
+        root = parse_svg(self.svg)
+        self.assertEqual(series(root, "accuracy"), {"test": 2})
+        self.assertEqual(series(root, "cost"),
+                         {"training (mean of each mini-batch)": 2 * N_TRAIN // 10})
+        self.assertEqual(panel_title(root, "cost"), "Cost per mini-batch")
+
+
+class Network2OptionsTest(CommandCase):
+    """network2's options: cost, init, lmbda, momentum, monitoring, validation, schedule."""
+
+    def test_options_reach_the_training(self):
+        tmp = self.temporary_folder()
+        svg = os.path.join(tmp, "curves.svg")
+        model = os.path.join(tmp, "net.json")
+        result = pureml("train", "--cost", "cross-entropy", "--init", "default",
+                        "--eta", "0.5", "--lmbda", "0.1", "--momentum", "0.5",
+                        "--monitor-training", "--evaluate-on", "validation",
+                        "--eta-schedule", "1", "--epochs", "3", "--limit", "200",
+                        "--seed", "1", "--plot", svg, "--save", model, *SMALL)
+        self.assertSucceeded(result)
+        lines = result.stdout.splitlines()
+        epochs = [EPOCH_LINE.match(line) for line in lines if line.startswith("Epoch")]
+        self.assertEqual(len(epochs), 3, lines)
+        self.assertTrue(all(epochs), lines)
+        self.assertEqual({int(m.group(3)) for m in epochs}, {N_VALIDATION})
+        self.assertEqual(float(epochs[0].group(5)), 0.5)
+        self.assertGreaterEqual(max(int(m.group(2)) for m in epochs), 45)
+        monitored = [line for line in lines if line.startswith("  training data:")]
+        self.assertEqual(len(monitored), 3)
+        self.assertRegex(monitored[0], r"^  training data: \d+ / 200, cost [\d.e+-]+$")
+        self.assertIn("on the validation set", result.stdout)
+
+        root = parse_svg(svg)
+        self.assertEqual(series(root, "accuracy"), {"validation": 3, "training": 3})
+        self.assertEqual(series(root, "cost"), {"training": 3})
+        self.assertEqual(panel_title(root, "cost"), "Cost per epoch")
+
+        with open(model, encoding="utf-8") as f:
+            saved = json.load(f)
+        self.assertEqual(saved["cost"], "CrossEntropyCost")
+        self.assertEqual(saved["metadata"]["lmbda"], 0.1)
+        self.assertEqual(saved["metadata"]["momentum"], 0.5)
+        self.assertEqual(saved["metadata"]["training_images"], 200)
+        self.assertEqual(saved["metadata"]["evaluated_on"], "validation")
+
+    def test_quiet_prints_only_the_summary(self):
+        result = pureml("train", "--epochs", "1", "--limit", "50", "--quiet", *SMALL)
+        self.assertSucceeded(result)
+        self.assertEqual(result.stderr, "")
+        lines = result.stdout.splitlines()
+        self.assertEqual(len(lines), 2, lines)
+        self.assertRegex(lines[0], r"^Best: \d+ / %d \(\d+\.\d\d%%\) on the test set, "
+                                   r"in epoch 0\.$" % N_TEST)
+        self.assertRegex(lines[1], r"^1 epoch in \d+\.\d s\.$")
+
+    def test_divergence_names_the_epoch_and_suggests_a_smaller_eta(self):
+        tmp = self.temporary_folder()
+        svg = os.path.join(tmp, "curves.svg")
+        model = os.path.join(tmp, "net.json")
+        result = pureml("train", "--eta", "1e300", "--lmbda", "5", "--epochs", "2",
+                        "--save", model, "--plot", svg, *SMALL)
+        self.assertCleanError(result)
+        self.assertIn("pureml: training diverged in epoch 0", result.stderr)
+        self.assertIn("smaller eta", result.stderr)
+        self.assertFalse(os.path.exists(model), "a diverged network is not saved")
+        parse_svg(svg)      # the curves up to the divergence are still drawn
+
+
+@unittest.skipUnless(os.name == "posix", "Ctrl-C is sent as SIGINT, a POSIX signal")
+class InterruptTest(CommandCase):
+    """Ctrl-C stops training, saves what there is, and exits 130."""
+
+    def test_ctrl_c_saves_the_network_trained_so_far(self):
+        tmp = self.temporary_folder()
+        model = os.path.join(tmp, "net.json")
+        command = [sys.executable, "-m", "pureml", "train", "--epochs", "100000",
+                   "--seed", "1", "--save", model] + SMALL
+        with sigint_default_in_children():
+            proc = subprocess.Popen(command, cwd=REPO, env=environment(),
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, encoding="utf-8")
+        watchdog = threading.Timer(TIMEOUT, proc.kill)
+        watchdog.start()
+        with proc:
+            try:
+                first = proc.stdout.readline()
+                self.assertRegex(first, r"^Epoch 0: \d+ / %d  " % N_TEST)
+                proc.send_signal(signal.SIGINT)
+                out, err = proc.communicate()
+            finally:
+                watchdog.cancel()
+                if proc.poll() is None:
+                    proc.kill()
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertNotIn("Traceback", err)
+        self.assertIn("Interrupted in epoch", err)
+        self.assertIn("Saved the network trained so far to " + model, out)
+        net = network.load(model)
+        self.assertEqual(net.sizes, [784, 10, 10])
+        with open(model, encoding="utf-8") as f:
+            meta = json.load(f)["metadata"]
+        self.assertTrue(meta["interrupted"])
+        self.assertGreaterEqual(meta["epochs_run"], 1)
+        self.assertEqual(os.listdir(tmp), ["net.json"], "no temporary file is left behind")
+
+
+
+if __name__ == "__main__":
+    unittest.main()
