@@ -4,6 +4,7 @@ Each command runs as ``python -m pureml`` in a subprocess on the synthetic
 dataset of tests.cli_support (see there).
 """
 
+import json
 import os
 import re
 import unittest
@@ -66,6 +67,19 @@ class EvaluateTest(CommandCase):
         self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
         self.assertIn(path, result.stderr)
         self.assertIn("not a valid model file", result.stderr)
+
+    def test_a_model_file_claiming_a_billion_neurons_is_one_line(self):
+        with open(SHARED.model) as f:
+            data = json.load(f)
+        data["sizes"] = [784, 10 ** 9, 10]
+        path = os.path.join(self.temporary_folder(), "huge.json")
+        with open(path, "w") as f:
+            json.dump(data, f)
+        result = pureml("evaluate", path, *SPLIT)
+        self.assertCleanError(result)
+        self.assertEqual(result.stderr.strip().splitlines(), [
+            "pureml: %s: weights[0] holds 10 rows, but sizes [784, 1000000000, 10] says "
+            "layer 1 has 1000000000" % path])
 
     def test_a_missing_model_file(self):
         path = os.path.join(self.temporary_folder(), "absent.json")
