@@ -112,22 +112,26 @@ def cross_entropy_error(y, t):
 def numerical_gradient(f, x):
     """Return the gradient of f at x by central differences: (f(x+h) - f(x-h)) / 2h.
 
-    ``x`` is a vector or a matrix (a list of rows), changed in place one
-    entry at a time and restored, as in the book: ``f`` is called with x
-    and should read the network's parameters (the book passes a lambda that
-    ignores its argument).  Returns a list shaped like x.  h is 1e-4.
+    ``x`` is a vector, a matrix (a list of rows) or deeper nested lists (a
+    conv layer's filters), changed in place one entry at a time and
+    restored, as in the book: ``f`` is called with the whole x and should
+    read the network's parameters (the book passes a lambda that ignores
+    its argument).  Returns lists shaped like x.  h is 1e-4.
     """
-    rows = x if x and isinstance(x[0], list) else [x]
-    grads = []
-    for row in rows:
-        grad = [0.0] * len(row)
-        for idx in range(len(row)):
-            tmp_val = row[idx]
-            row[idx] = tmp_val + H
-            fxh1 = f(x)         # f(x+h)
-            row[idx] = tmp_val - H
-            fxh2 = f(x)         # f(x-h)
-            grad[idx] = (fxh1 - fxh2) / (2 * H)
-            row[idx] = tmp_val  # restore
-        grads.append(grad)
-    return grads if rows is x else grads[0]
+    return _numerical_gradient(f, x, x)
+
+
+def _numerical_gradient(f, whole, x):
+    """Return the central differences for the entries of ``x``, a part of ``whole``."""
+    if x and isinstance(x[0], list):
+        return [_numerical_gradient(f, whole, part) for part in x]
+    grad = [0.0] * len(x)
+    for idx in range(len(x)):
+        tmp_val = x[idx]
+        x[idx] = tmp_val + H
+        fxh1 = f(whole)         # f(x+h)
+        x[idx] = tmp_val - H
+        fxh2 = f(whole)         # f(x-h)
+        grad[idx] = (fxh1 - fxh2) / (2 * H)
+        x[idx] = tmp_val        # restore
+    return grad

@@ -88,6 +88,22 @@ def _init_scale(weight_init_std, n_in):
     return float(weight_init_std)
 
 
+def _innermost(W):
+    """Yield the innermost lists (rows) of a matrix or of a conv layer's filters."""
+    if W and isinstance(W[0], list):
+        for part in W:
+            yield from _innermost(part)
+    else:
+        yield W
+
+
+def _plus_scaled(d, c, w):
+    """Return d + c * w for nested lists of the same shape (weight decay's gradient)."""
+    if d and isinstance(d[0], list):
+        return [_plus_scaled(dp, c, wp) for dp, wp in zip(d, w)]
+    return [dv + c * wv for dv, wv in zip(d, w)]
+
+
 def _check_chain(params, depth, what):
     """Return the layer sizes of the W1 ... W<depth>, b1 ... b<depth> in params; LayerError if they do not chain.
 
@@ -116,7 +132,8 @@ class _LayeredNet:
 
     A subclass builds ``self.params``, ``self.layers`` (an OrderedDict, in
     order) and the loss layer, and names the Affine layers' keys in
-    ``self.affine_keys`` (their parameters are "W1"/"b1", "W2"/"b2", ...).
+    ``self.param_layers`` (their parameters are "W1"/"b1", "W2"/"b2", ...:
+    Affine and Convolution layers).
     """
 
     weight_decay_lambda = 0.0
@@ -147,30 +164,30 @@ class _LayeredNet:
         y = self.predict(x, train_flg)
         weight_decay = 0.0
         if self.weight_decay_lambda:
-            for key in self.affine_keys:
+            for key in self.param_layers:
                 W = self.layers[key].W
                 weight_decay += 0.5 * self.weight_decay_lambda * \
-                    math.fsum(matrix.sumprod(row, row) for row in W)
+                    math.fsum(matrix.sumprod(row, row) for row in _innermost(W))
         return self._last().forward(y, t) + weight_decay
 
-    def accuracy(self, x, t):
+    def accuracy(self, x, t, batch_size=ACCURACY_BATCH):
         """Return the fraction of x the network labels right, a float from 0 to 1.
 
-        ``t`` holds int labels or one-hot lists.  The batch is pushed
-        through in slices of ACCURACY_BATCH, so memory stays small.
+        ``t`` holds int labels or one-hot lists.  The examples are pushed
+        through ``batch_size`` at a time, so memory stays small.
         """
         if len(x) != len(t):
             raise LayerError("x holds %d examples but t holds %d labels; they must agree"
                              % (len(x), len(t)))
         if not x:
             raise LayerError("accuracy needs at least one example")
-        classes = len(self.params["b%d" % len(self.affine_keys)])
+        classes = len(self.params["b%d" % len(self.param_layers)])
         labels = labels_of(t, classes)
         correct = 0
-        for start in range(0, len(x), ACCURACY_BATCH):
-            y = self.predict(x[start:start + ACCURACY_BATCH])
+        for start in range(0, len(x), batch_size):
+            y = self.predict(x[start:start + batch_size])
             correct += sum(matrix.argmax(row) == label
-                           for row, label in zip(y, labels[start:start + ACCURACY_BATCH]))
+                           for row, label in zip(y, labels[start:start + batch_size]))
         return correct / float(len(x))
 
     def numerical_gradient(self, x, t):
@@ -200,11 +217,9 @@ class _LayeredNet:
         # the gradients the layers kept
         grads = {}
         lmbda = self.weight_decay_lambda
-        for idx, key in enumerate(self.affine_keys, start=1):
+        for idx, key in enumerate(self.param_layers, start=1):
             layer = self.layers[key]
-            grads["W%d" % idx] = layer.dW if not lmbda else \
-                [[dw + lmbda * w for dw, w in zip(drow, wrow)]
-                 for drow, wrow in zip(layer.dW, layer.W)]
+            grads["W%d" % idx] = layer.dW if not lmbda else _plus_scaled(layer.dW, lmbda, layer.W)
             grads["b%d" % idx] = layer.db
             batch_norm = self.layers.get("BatchNorm%d" % idx)
             if batch_norm is not None:
@@ -305,7 +320,7 @@ def _read_params(data, name):
     params = {}
     for key, value in raw.items():
         if key.startswith("W"):
-            params[key] = modelfile.matrix(value, key, name)
+            params[key] = modelfile.tensor(value, key, name)
         elif key.startswith(("b", "gamma", "beta")):
             params[key] = modelfile.vector(value, key, name)
         else:
@@ -346,7 +361,8 @@ class TwoLayerNet(_LayeredNet):
         self.layers["Affine2"] = Affine(self.params["W2"], self.params["b2"])
         self.lastLayer = SoftmaxWithLoss()
         self.layers["Affine1"].compute_dx = False      # nobody needs dL/dx of the data
-        self.affine_keys = ("Affine1", "Affine2")
+        self.layers["Affine2"].dx_of_zero_inputs = False    # Relu1 drops them
+        self.param_layers = ("Affine1", "Affine2")
 
     @classmethod
     def from_params(cls, params):
@@ -433,7 +449,13 @@ class MultiLayerNet(_LayeredNet):
                                                self.params["b%d" % idx])
         self.last_layer = SoftmaxWithLoss()
         self.layers["Affine1"].compute_dx = False       # nobody needs dL/dx of the data
-        self.affine_keys = tuple("Affine%d" % i for i in range(1, idx + 1))
+        if self.activation in ("relu", "sigmoid"):
+            # An input of 0 came from a ReLU (or dropout, or a sigmoid that
+            # underflowed), whose backward drops its gradient; tanh(0) is 0 too,
+            # but its slope there is 1.
+            for i in range(2, idx + 1):
+                self.layers["Affine%d" % i].dx_of_zero_inputs = False
+        self.param_layers = tuple("Affine%d" % i for i in range(1, idx + 1))
 
     @classmethod
     def from_params(cls, params, activation="relu", weight_decay_lambda=0, use_dropout=False,
@@ -484,8 +506,11 @@ class MultiLayerNet(_LayeredNet):
 NETWORKS = {"TwoLayerNet": TwoLayerNet, "MultiLayerNet": MultiLayerNet}
 
 
-def load(file_name):
+def load(file_name, networks=None):
     """Return the network saved by save_params in ``file_name``, built from the file's numbers.
+
+    ``networks`` maps the names a file may give to the classes that build
+    them (default NETWORKS; pureml.convnet adds its own).
 
     No weight is drawn at random and nothing is allocated beyond what the
     file holds: the sizes come from the matrices in the file, which must
@@ -496,14 +521,15 @@ def load(file_name):
     data = modelfile.read_json(file_name, "params file")
     params = _read_params(data, name)
     kind = data["network"]
-    if kind not in NETWORKS:
+    networks = NETWORKS if networks is None else networks
+    if kind not in networks:
         raise ModelFileError("%s: unknown network %r; expected one of %s"
-                             % (name, kind, ", ".join(NETWORKS)))
+                             % (name, kind, ", ".join(networks)))
     config = data.get("config", {})
     if not isinstance(config, dict):
         raise ModelFileError("%s: 'config' should be an object" % name)
     try:
-        net = NETWORKS[kind].from_params(params, **config)
+        net = networks[kind].from_params(params, **config)
     except TypeError as exc:
         raise ModelFileError("%s: bad config for %s: %s" % (name, kind, exc)) from None
     except LayerError as exc:

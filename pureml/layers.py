@@ -23,12 +23,12 @@ import math
 import random
 from itertools import chain
 
-from pureml import matrix
+from pureml import convolution, matrix
 from pureml.activations import sigmoid
 from pureml.functions import DELTA, FunctionError, labels_of, softmax
 
 __all__ = ["Affine", "Relu", "ReLU", "Sigmoid", "Tanh", "SoftmaxWithLoss", "Dropout",
-           "BatchNormalization", "LayerError"]
+           "BatchNormalization", "Convolution", "Pooling", "LayerError"]
 
 
 class LayerError(FunctionError):
@@ -170,7 +170,11 @@ class Affine:
     Backward keeps ``self.dW`` = x^T dout and ``self.db`` = the sum of dout
     over the batch.  The network's first Affine sets ``compute_dx = False``:
     dx would be the gradient with respect to the data, which nobody needs,
-    and costs as much as dW; backward then returns None.
+    and costs as much as dW; backward then returns None.  A network whose
+    Affine takes the output of a ReLU (or of dropout, or max pooling of a
+    ReLU) sets ``dx_of_zero_inputs = False``: the gradient at an input
+    that is 0 is thrown away by that layer's backward, so it is not
+    computed (it is 0.0 in dx).
     """
 
     def __init__(self, W, b):
@@ -186,6 +190,7 @@ class Affine:
         self.dW = None
         self.db = None
         self.compute_dx = True
+        self.dx_of_zero_inputs = True
 
     def forward(self, x):
         self.original_x_shape = _shape(x[0]) if x else (len(self.W),)
@@ -202,7 +207,8 @@ class Affine:
         self.db = matrix.column_sums(dout)                  # np.sum(dout, axis=0)
         if not self.compute_dx:
             return None
-        dx = matrix.matmul_transposed(dout, self.W)         # np.dot(dout, W.T)
+        dx = matrix.matmul_transposed(                      # np.dot(dout, W.T)
+            dout, self.W, None if self.dx_of_zero_inputs else self.x)
         if len(self.original_x_shape) > 1:
             dx = [_unflatten(row, self.original_x_shape) for row in dx]
         return dx
@@ -411,4 +417,99 @@ class BatchNormalization:
         dx = [[v - m / N for v, m in zip(row, dmu)] for row in dxc]
         self.dgamma = dgamma
         self.dbeta = dbeta
+        return dx
+
+
+# ---------------------------------------------------------------------------
+# Chapter 7: Convolution and Pooling.  A batch of images is a list of
+# images, an image a list of channels, a channel a list of rows (the book's
+# N x C x H x W).  The arithmetic is pureml.convolution's.
+
+
+def _check_count(value, name, minimum):
+    """Return value if it is an int >= minimum; LayerError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise LayerError("%s must be a whole number of at least %d, not %r"
+                         % (name, minimum, value))
+    return value
+
+
+def _check_images(x, channels, what):
+    """Raise LayerError unless x is a non-empty batch of images of ``channels`` equal-sized channels."""
+    if not isinstance(x, list) or not x:
+        raise LayerError("%s must be a non-empty batch (a list of images)" % what)
+    shape = _shape(x[0])
+    if len(shape) != 3 or shape[0] != channels:
+        raise LayerError("%s: an image must be %d channels of rows, not of shape %s"
+                         % (what, channels, "x".join(map(str, shape)) or "a number"))
+    for n, image in enumerate(x):
+        if not isinstance(image, list) or len(image) != channels or any(
+                not isinstance(ch, list) or len(ch) != shape[1] or
+                any(not isinstance(row, list) or len(row) != shape[2] for row in ch)
+                for ch in image):
+            raise LayerError("%s: image %d is not %d x %d x %d like the first"
+                             % (what, n, shape[0], shape[1], shape[2]))
+    return shape
+
+
+class Convolution:
+    """The convolution layer of chapter 7: FN filters of C x FH x FW slide over each image.
+
+    ``W`` is FN filters x C channels x FH rows x FW columns and ``b`` one
+    bias per filter, the caller's lists (shared, not copied).  ``forward``
+    returns N x FN x OH x OW feature maps; ``backward`` keeps ``self.dW``
+    and ``self.db`` and returns dx, unless ``compute_dx`` is False (the
+    network's first layer: nobody needs the gradient of the data).
+    """
+
+    def __init__(self, W, b, stride=1, pad=0):
+        if not (W and isinstance(W, list) and len(_shape(W)) == 4):
+            raise LayerError("Convolution needs W as FN filters x C channels x FH x FW")
+        if len(b) != len(W):
+            raise LayerError("Convolution has %d filters but %d biases" % (len(W), len(b)))
+        self.W = W
+        self.b = b
+        self.stride = _check_count(stride, "stride", 1)
+        self.pad = _check_count(pad, "pad", 0)
+        self.x = None
+        self.dW = None
+        self.db = None
+        self.compute_dx = True
+
+    def forward(self, x):
+        _check_images(x, len(self.W[0]), "Convolution's input")
+        self.x = x
+        out = convolution.conv_forward(x, self.W, self.b, self.stride, self.pad)
+        return out
+
+    def backward(self, dout):
+        dx, self.dW, self.db = convolution.conv_backward(
+            self.x, self.W, dout, self.stride, self.pad, self.compute_dx)
+        return dx
+
+
+class Pooling:
+    """Max pooling: each pool_h x pool_w window of each channel becomes its largest value.
+
+    ``self.arg_max`` keeps where each maximum was (the first, on a tie), and
+    ``backward`` sends each output's gradient there.
+    """
+
+    def __init__(self, pool_h, pool_w, stride=1, pad=0):
+        self.pool_h = _check_count(pool_h, "pool_h", 1)
+        self.pool_w = _check_count(pool_w, "pool_w", 1)
+        self.stride = _check_count(stride, "stride", 1)
+        self.pad = _check_count(pad, "pad", 0)
+        self.x_shape = None
+        self.arg_max = None
+
+    def forward(self, x):
+        self.x_shape = _check_images(x, len(x[0]) if x and isinstance(x[0], list) else 0,
+                                     "Pooling's input")
+        out, self.arg_max = convolution.pool_forward(x, self.pool_h, self.pool_w, self.stride,
+                                                     self.pad)
+        return out
+
+    def backward(self, dout):
+        dx = convolution.pool_backward(dout, self.arg_max, self.x_shape, self.pad)
         return dx

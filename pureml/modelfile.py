@@ -20,7 +20,7 @@ import os
 from pureml.errors import ModelFileError
 
 __all__ = ["MAX_FILE_BYTES", "ModelFileError", "read_json", "require_keys", "number",
-           "vector", "matrix", "kind"]
+           "vector", "matrix", "tensor", "kind"]
 
 #: The largest file read: a [784, 1000, 1000, 10] network is about 35 MB of JSON.
 MAX_FILE_BYTES = 512 * 2 ** 20
@@ -141,6 +141,35 @@ def matrix(rows, where, name, shape=None, claims=("it should have", "it should h
                                  % (name, where, j, len(row), claim, width))
         out.append([number(v, "%s[%d][%d]" % (where, j, k), name) for k, v in enumerate(row)])
     return out
+
+
+def tensor(values, where, name):
+    """Return nested lists of numbers of one even shape (a matrix, or a conv net's filters).
+
+    The depth and every length come from the file: all the lists at one
+    level must be as long as the first, and a matrix (two levels) is read
+    by ``matrix``.  ModelFileError names the first entry out of place.
+    """
+    if isinstance(values, list) and values and isinstance(values[0], list) and \
+            values[0] and isinstance(values[0][0], list):
+        parts = [tensor(part, "%s[%d]" % (where, i), name) for i, part in enumerate(values)]
+        first = _depth_shape(parts[0])
+        for i, part in enumerate(parts):
+            if _depth_shape(part) != first:
+                raise ModelFileError("%s: %s[%d] is shaped %s, but %s[0] is %s"
+                                     % (name, where, i, "x".join(map(str, _depth_shape(part))),
+                                        where, "x".join(map(str, first))))
+        return parts
+    return matrix(values, where, name)
+
+
+def _depth_shape(value):
+    """Return the lengths along the first entries of nested lists: (FN, C, FH, FW), say."""
+    shape = []
+    while isinstance(value, list):
+        shape.append(len(value))
+        value = value[0] if value else None
+    return tuple(shape)
 
 
 def kind(value):

@@ -55,8 +55,13 @@ def _check_fraction(value, name):
 
 
 def _rows(p):
-    """Return a parameter as a list of rows: a matrix itself, a vector as [vector]."""
-    return p if p and isinstance(p[0], list) else [p]
+    """Return a parameter as a list of its innermost rows: a vector as [vector], a matrix
+    itself, a conv layer's filters (FN x C x FH x FW) as its FN * C * FH rows."""
+    if not (p and isinstance(p[0], list)):
+        return [p]
+    if not isinstance(p[0][0], list):
+        return p
+    return [row for part in p for row in _rows(part)]
 
 
 def _pairs(params, grads):

@@ -13,9 +13,9 @@ import tempfile
 import threading
 import unittest
 
-from pureml import network, __version__
+from pureml import __version__, network
 from tests import cli_support
-from tests.cli_support import (EPOCH_LINE, N_TEST, N_TRAIN, N_VALIDATION, REPO, SMALL,
+from tests.cli_support import (EPOCH_LINE, N_TEST, N_TRAIN, N_VALIDATION, REPO, SMALL, SPLIT,
                                TIMEOUT, CommandCase, environment, panel_title, parse_svg,
                                pureml, series, sigint_default_in_children)
 
@@ -141,6 +141,64 @@ class Network2OptionsTest(CommandCase):
         self.assertIn("smaller eta", result.stderr)
         self.assertFalse(os.path.exists(model), "a diverged network is not saved")
         parse_svg(svg)      # the curves up to the divergence are still drawn
+
+
+#: A SimpleConvNet small enough for a test: 4 filters, 10 hidden units, 120 images.
+CONV = ["--net", "conv", "--filters", "4", "--hidden", "10", "--limit", "120",
+        "--batch-size", "20", "--evaluate-samples", "50"] + SPLIT
+
+
+class TrainConvTest(CommandCase):
+    """--net conv: DLFS's SimpleConvNet with the same lines, files and errors."""
+
+    @classmethod
+    def setUpClass(cls):
+        tmp = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(tmp.cleanup)
+        cls.model = os.path.join(tmp.name, "conv.json")
+        cls.svg = os.path.join(tmp.name, "conv.svg")
+        cls.result = pureml("train", "--epochs", "2", "--seed", "3", "--save", cls.model,
+                            "--plot", cls.svg, *CONV)
+
+    def test_prints_the_epoch_lines_and_the_whole_sets_accuracy(self):
+        self.assertSucceeded(self.result)
+        lines = self.result.stdout.splitlines()
+        self.assertRegex(lines[0], r"^Epoch 0: \d+ / 50  \(\d+\.\d s\)$")
+        self.assertRegex(lines[1], r"^Epoch 1: \d+ / 50  ")
+        self.assertIn("On all %d test images: " % N_TEST, self.result.stdout)
+        self.assertIn("Training SimpleConvNet (4 5x5 filters, 2x2 max pooling, 10 hidden "
+                      "ReLUs) on 120 MNIST images: 2 epochs of 6 mini-batches of 20",
+                      self.result.stderr)
+
+    def test_saves_a_params_file_that_evaluate_and_predict_read(self):
+        self.assertSucceeded(self.result)
+        with open(self.model) as f:
+            data = json.load(f)
+        self.assertEqual(data["network"], "SimpleConvNet")
+        self.assertEqual(data["metadata"]["optimizer"], "adam")
+        self.assertEqual(data["metadata"]["epochs_run"], 2)
+        result = pureml("evaluate", self.model, *SPLIT)
+        self.assertSucceeded(result)
+        self.assertIn("SimpleConvNet: 4 filters of 5x5", result.stdout)
+        final = data["metadata"]["final_correct"]
+        self.assertIn("Accuracy on the %d test images: %d / %d" % (N_TEST, final, N_TEST),
+                      result.stdout)
+
+    def test_writes_the_plot(self):
+        root = parse_svg(self.svg)
+        self.assertEqual(series(root, "accuracy"), {"test (first 50)": 2})
+        self.assertEqual(series(root, "cost"), {"training (each mini-batch)": 12})
+
+    def test_nielsens_options_are_refused(self):
+        result = pureml("train", "--eta", "0.5", *CONV)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("argument --eta: applies to --net nielsen", result.stderr)
+
+    def test_a_diverging_run_is_one_clear_error(self):
+        result = pureml("train", "--epochs", "3", "--optimizer", "sgd", "--lr", "1e300",
+                        "--seed", "1", *CONV)
+        self.assertCleanError(result)
+        self.assertIn("try a smaller --lr", result.stderr)
 
 
 @unittest.skipUnless(os.name == "posix", "Ctrl-C is sent as SIGINT, a POSIX signal")

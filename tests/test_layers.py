@@ -11,7 +11,7 @@ import math
 import random
 import unittest
 
-from pureml import functions, layers, matrix
+from pureml import convolution, functions, layers, matrix
 from tests.support import (NestedAlmostEqual, UsesKernels, numeric_gradient, random_like,
                            weighted_sum)
 
@@ -164,6 +164,103 @@ class FastGradientTest(GradientCheck, unittest.TestCase):
 
 class BuiltinGradientTest(GradientCheck, unittest.TestCase):
     kernels = "builtin"
+
+
+class ConvGradientCheck(NestedAlmostEqual):
+    """Convolution and Pooling against central differences, on each of convolution's kernel sets."""
+
+    conv_kernels = None
+
+    def setUp(self):
+        super().setUp()
+        context = convolution.use(self.conv_kernels)
+        context.__enter__()
+        self.addCleanup(context.__exit__, None, None, None)
+        self.rng = random.Random(9)
+
+    def check(self, layer, x, params=()):
+        """Check dx, and each (parameter, name of its gradient attribute), for L = sum(out * R)."""
+        out = layer.forward(x)
+        R = random_like(self.rng, out)
+        dx = layer.backward(R)
+        grads = {name: getattr(layer, name) for _, name in params}
+        loss = lambda: weighted_sum(layer.forward(x), R)     # noqa: E731
+        if dx is not None:
+            self.assertNestedAlmostEqual(dx, numeric_gradient(loss, x), **TOLERANCE)
+        for value, name in params:
+            self.assertNestedAlmostEqual(grads[name], numeric_gradient(loss, value),
+                                         **TOLERANCE)
+
+    def test_convolution(self):
+        for stride, pad in ((1, 0), (2, 1)):
+            with self.subTest(stride=stride, pad=pad):
+                W = random_like(self.rng, [[[[0.0] * 3] * 3] * 2] * 3)      # 3 filters, 2 channels
+                b = random_like(self.rng, [0.0] * 3)
+                layer = layers.Convolution(W, b, stride=stride, pad=pad)
+                x = [[[[self.rng.uniform(-1, 1) if self.rng.random() < 0.6 else 0.0
+                        for _ in range(6)] for _ in range(5)] for _ in range(2)]
+                     for _ in range(2)]
+                self.check(layer, x, [(W, "dW"), (b, "db")])
+
+    def test_convolution_as_a_first_layer_computes_no_dx(self):
+        layer = layers.Convolution(random_like(self.rng, [[[[0.0] * 2] * 2]]), [0.0])
+        layer.compute_dx = False
+        out = layer.forward([[[[1.0, 0.0, 2.0], [0.0, 3.0, 0.0]]]])
+        self.assertIsNone(layer.backward(random_like(self.rng, out)))
+        self.assertEqual(len(layer.dW), 1)
+
+    def test_pooling(self):
+        layer = layers.Pooling(2, 2, stride=2)
+        # Distinct values, so that no window's maximum is a tie (a kink).
+        values = self.rng.sample(range(1000), 2 * 3 * 4 * 6)
+        x = [[[[values.pop() / 100.0 for _ in range(6)] for _ in range(4)] for _ in range(3)]
+             for _ in range(2)]
+        self.check(layer, x)
+
+
+class PlainConvGradientTest(ConvGradientCheck, unittest.TestCase):
+    conv_kernels = "plain"
+
+
+class ScatterConvGradientTest(ConvGradientCheck, unittest.TestCase):
+    conv_kernels = "scatter"
+
+
+class Im2colConvGradientTest(ConvGradientCheck, unittest.TestCase):
+    conv_kernels = "im2col"
+
+
+class ConvolutionLayerTest(unittest.TestCase):
+    def test_the_books_shapes(self):
+        W = [[[[1.0, 0.0], [0.0, 1.0]]], [[[0.0, 0.0], [0.0, 2.0]]]]    # 2 filters, 1 channel
+        layer = layers.Convolution(W, [0.0, 1.0])
+        out = layer.forward([[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]]])
+        self.assertEqual(out, [[[[6.0, 8.0], [12.0, 14.0]], [[11.0, 13.0], [17.0, 19.0]]]])
+
+    def test_images_of_the_wrong_channel_count(self):
+        layer = layers.Convolution([[[[1.0]], [[1.0]]]], [0.0])        # expects 2 channels
+        with self.assertRaises(layers.LayerError) as caught:
+            layer.forward([[[[1.0, 2.0]]]])
+        self.assertIn("2 channels", str(caught.exception))
+
+    def test_images_of_different_sizes(self):
+        layer = layers.Convolution([[[[1.0]]]], [0.0])
+        with self.assertRaises(layers.LayerError):
+            layer.forward([[[[1.0, 2.0]]], [[[1.0]]]])
+
+    def test_biases_that_do_not_match(self):
+        with self.assertRaises(layers.LayerError):
+            layers.Convolution([[[[1.0]]]], [0.0, 0.0])
+
+    def test_bad_stride_and_pad(self):
+        for kwargs in ({"stride": 0}, {"pad": -1}, {"stride": 1.5}):
+            with self.subTest(**kwargs):
+                with self.assertRaises(layers.LayerError):
+                    layers.Convolution([[[[1.0]]]], [0.0], **kwargs)
+
+    def test_pooling_arguments(self):
+        with self.assertRaises(layers.LayerError):
+            layers.Pooling(0, 2)
 
 
 class AffineTest(NestedAlmostEqual, unittest.TestCase):

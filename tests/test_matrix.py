@@ -240,6 +240,28 @@ class KernelTests(UsesKernels, NestedAlmostEqual):
         total = matrix.transpose_outer_products(rows, [[1.0, -1.0], [0.5, 0.5]])
         self.assertEqual(total, [[0.0, 0.0], [2.0, 0.0], [0.0, 0.0]])
 
+    def test_affine_rows_at_computes_only_where_the_mask_is_nonzero(self):
+        rng = self.rng
+        w = matrix.gaussian(rng, 40, 12)
+        for a_density, mask_density in ((1.0, 0.3), (0.2, 1.0)):      # both of _LOOPS' ways
+            rows = _sparse_rows(rng, 5, 12, a_density)
+            masks = _sparse_rows(rng, 5, 40, mask_density)
+            expected = [[math.fsum(wk * ak for wk, ak in zip(row, a)) if m else 0.0
+                         for row, m in zip(w, mask)] for a, mask in zip(rows, masks)]
+            self.assertNestedAlmostEqual(matrix.affine_rows_at(w, rows, masks), expected)
+            self.assertNestedAlmostEqual(matrix.matmul_transposed(rows, w, masks), expected)
+            self.assertNestedAlmostEqual(matrix._affine_rows_at_loops(w, rows, masks), expected)
+
+    def test_the_loops_skip_the_sparser_sides_zeros_either_way(self):
+        rng = self.rng
+        for x_density, d_density in ((0.2, 1.0), (1.0, 0.3)):
+            xs = _sparse_rows(rng, 6, 30, x_density)
+            ds = _sparse_rows(rng, 6, 8, d_density)
+            expected = [[math.fsum(x[k] * d[j] for x, d in zip(xs, ds)) for j in range(8)]
+                        for k in range(30)]
+            self.assertNestedAlmostEqual(matrix._transpose_outer_products_loops(xs, ds),
+                                         expected)
+
     def test_dlfs_names_are_the_same_products(self):
         # np.dot(x, W) + b, np.dot(dout, W.T), np.dot(x.T, dout), dout.sum(axis=0)
         rng = self.rng

@@ -31,7 +31,7 @@ import time
 
 from pureml import activations, costs, matrix, mnist
 from pureml.network import Network
-from tools import bench_dlfs
+from tools import bench_conv, bench_dlfs
 from tools.loadbench import peak_rss_mb
 
 EPOCH = 50000
@@ -204,6 +204,9 @@ def main(argv=None):
                         help="iterations of DLFS's chapter 5 loop (TwoLayerNet 784-50-10, batches "
                              "of 100) timed per run, projected to 10,000 (default 300; 3000 on "
                              "PyPy; 0 skips it); numpy's time beside it when numpy is importable")
+    parser.add_argument("--conv-images", type=int, default=None,
+                        help="training images of SimpleConvNet timed per run (default 300; "
+                             "3000 on PyPy; 0 skips it)")
     args = parser.parse_args(argv)
     if args.images is None:
         args.images = EPOCH if matrix.PYPY else 10000
@@ -274,6 +277,11 @@ def main(argv=None):
             report["dlfs"] = bench_dlfs.measure(args.data, dlfs_iters, args.repeat)
         if not args.json:
             print("\n".join(bench_dlfs.describe(report["dlfs"])))
+    if args.conv_images != 0:
+        with matrix.use(args.kernels):
+            report["conv"] = bench_conv.measure(args.data, args.conv_images, args.repeat)
+        if not args.json:
+            print("\n".join(bench_conv.describe(report["conv"])))
     report["peak_rss_mb"] = peak_rss_mb()
     if args.json:
         print(json.dumps(report, indent=2))

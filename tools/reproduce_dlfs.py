@@ -170,12 +170,12 @@ def ch6_batch_norm(data, seed):
                                     "without, scale " + shown: results[shown]["normal"]}}}
 
 
-def _overfit(data, seed, **net_options):
-    """ch06/overfit_*.py: 300 images, six layers of 100, SGD lr 0.01, batches of 100, 201 epochs."""
+def _overfit(data, seed, epochs=201, **net_options):
+    """ch06/overfit_*.py: 300 images, six layers of 100, SGD lr 0.01, batches of 100."""
     (x_train, t_train), (x_test, t_test) = data
     x_train, t_train = x_train[:300], t_train[:300]
     network = MultiLayerNet(784, [100] * 6, 10, seed=seed, **net_options)
-    trainer = Trainer(network, x_train, t_train, x_test, t_test, epochs=201,
+    trainer = Trainer(network, x_train, t_train, x_test, t_test, epochs=epochs,
                       mini_batch_size=100, optimizer="sgd", optimizer_param={"lr": 0.01},
                       verbose=False, seed=seed)
     trainer.train()
@@ -186,18 +186,18 @@ def _overfit(data, seed, **net_options):
 
 
 def ch6_overfit(data, seed):
-    """ch06/overfit_weight_decay.py with weight_decay_lambda = 0: overfitting."""
+    """ch06/overfit_weight_decay.py with weight_decay_lambda = 0: overfitting, 201 epochs."""
     return _overfit(data, seed)
 
 
 def ch6_weight_decay(data, seed):
-    """ch06/overfit_weight_decay.py: the same with weight_decay_lambda = 0.1."""
+    """ch06/overfit_weight_decay.py: the same with weight_decay_lambda = 0.1, 201 epochs."""
     return _overfit(data, seed, weight_decay_lambda=0.1)
 
 
 def ch6_dropout(data, seed):
-    """ch06/overfit_dropout.py: the same network with dropout_ratio 0.2."""
-    return _overfit(data, seed, use_dropout=True, dropout_ratio=0.2)
+    """ch06/overfit_dropout.py: the same network with dropout_ratio 0.2, 301 epochs."""
+    return _overfit(data, seed, epochs=301, use_dropout=True, dropout_ratio=0.2)
 
 
 # --------------------------------------------------------------------- the table

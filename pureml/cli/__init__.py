@@ -1,12 +1,13 @@
 """The command line: ``python -m pureml`` (or the ``pureml`` script).
 
-Six subcommands, each with ``--help``:
+Seven subcommands, each with ``--help``:
 
     train       train a network on MNIST, as the book's chapter 1 does by
                 default, with network2's options on top
     evaluate    accuracy, per-class accuracy and a confusion matrix of a
                 saved network, and the images it gets wrong
     predict     the digit a saved network sees in your own PNG or PGM files
+    serve       a page to draw digits on, and the network's answers
     show        MNIST images drawn in the terminal, with their labels
     download    fetch MNIST (or Fashion-MNIST) and verify it
     gradcheck   compare backpropagation with numerical derivatives
@@ -26,7 +27,7 @@ import os
 import sys
 
 from pureml import __version__
-from pureml.cli import download, evaluate, gradcheck, predict, show, train
+from pureml.cli import download, evaluate, gradcheck, predict, serve, show, train
 from pureml.cli.common import (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE,
                                CommandError, error)
 
@@ -34,7 +35,7 @@ __all__ = ["main", "build_parser", "CommandError", "COMMANDS", "EXIT_OK", "EXIT_
            "EXIT_USAGE", "EXIT_INTERRUPTED"]
 
 #: The commands, in the order --help lists them.
-COMMANDS = (train, evaluate, predict, show, download, gradcheck)
+COMMANDS = (train, evaluate, predict, serve, show, download, gradcheck)
 
 
 _DESCRIPTION = """\
@@ -49,6 +50,7 @@ examples:
   {prog} train --cost cross-entropy --init default --lmbda 5 --eta 0.5
   {prog} evaluate net.json --misclassified 6
   {prog} predict net.json my_digit.png --show
+  {prog} serve net.json --open              draw digits in the browser
   {prog} show 0 1 2
   {prog} gradcheck --cost log-likelihood --activation relu --lmbda 0.1
 

@@ -1,11 +1,10 @@
 """What every command of ``python -m pureml`` shares: exit codes, messages, data and models."""
 
-import json
 import os
 import shutil
 import sys
 
-from pureml import mnist, network, terminal
+from pureml import mnist, models, terminal
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -100,25 +99,16 @@ def labelled(pair):
 
 
 def load_model(path):
-    """Return ``(network, metadata)`` from a model file; CommandError if it is not one."""
-    net = network.load(path)
-    metadata = {}
-    try:
-        with open(path, "r", encoding="utf-8") as f:
-            found = json.load(f).get("metadata")
-        if isinstance(found, dict):
-            metadata = found
-    except (OSError, ValueError, AttributeError):
-        pass
-    return net, metadata
+    """Return the ``models.Model`` in a model or params file, checked to take 28x28 images.
 
-
-
-def check_inputs(net, path):
-    """Raise CommandError unless ``net`` takes the 784 pixels of a 28x28 image."""
-    if net.sizes[0] != mnist.IMAGE_SIZE:
-        raise CommandError("%s: the network has %d inputs; a 28x28 image has %d pixels"
-                           % (path, net.sizes[0], mnist.IMAGE_SIZE))
+    A malformed file is one ModelFileError (a ValueError, so one "pureml:"
+    line); a network of another shape is a CommandError saying so.
+    """
+    model = models.load(path)
+    if model.n_inputs != mnist.IMAGE_SIZE:
+        raise CommandError("%s: the network has %s inputs; a 28x28 image has %d pixels"
+                           % (path, model.n_inputs, mnist.IMAGE_SIZE))
+    return model
 
 
 

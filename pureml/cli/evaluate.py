@@ -3,8 +3,8 @@
 import sys
 
 from pureml import matrix, mnist, terminal
-from pureml.cli.common import (EXIT_OK, SET_NAMES, check_inputs, class_name, CommandError,
-                               grid, load_model, load_set, percent, sizes_text, drawing_style,
+from pureml.cli.common import (EXIT_OK, SET_NAMES, class_name, CommandError,
+                               grid, load_model, load_set, percent, drawing_style,
                                trained_text)
 from pureml.cli.options import (add_data_options, add_style_option, nonnegative_int,
                                 subparser)
@@ -28,16 +28,17 @@ def add_parser(commands):
 
 def run(args):
     """Print how well a saved network does on a set; return the exit status."""
-    net, metadata = load_model(args.model)
-    check_inputs(net, args.model)
-    if net.sizes[-1] != mnist.CLASSES:
+    model = load_model(args.model)
+    if model.n_outputs != mnist.CLASSES:
         raise CommandError("%s: the network has %d outputs; %s has %d classes"
-                           % (args.model, net.sizes[-1],
+                           % (args.model, model.n_outputs,
                               mnist.DATASETS[args.dataset].title, mnist.CLASSES))
     pixels, labels = load_set(args)
     if not labels:
         raise CommandError("the %s set is empty" % SET_NAMES[args.set])
-    predictions = [matrix.argmax(net.feedforward(x)) for x in pixels]
+    predictions = [matrix.argmax(output)
+                   for start in range(0, len(pixels), 100)
+                   for output in model.outputs(pixels[start:start + 100])]
 
     classes = mnist.CLASSES
     confusion = [[0] * classes for _ in range(classes)]
@@ -47,9 +48,7 @@ def run(args):
     totals = [sum(row) for row in confusion]
     right = sum(correct)
 
-    print("Model %s: %s, %s, %s neurons%s" % (
-        args.model, sizes_text(net.sizes), net.cost.name, net.activation.name,
-        trained_text(metadata)))
+    print("Model %s: %s%s" % (args.model, model.describe(), trained_text(model.metadata)))
     print("Accuracy on the %d %s images: %d / %d (%s)" % (
         len(labels), SET_NAMES[args.set], right, len(labels), percent(right, len(labels))))
     print()

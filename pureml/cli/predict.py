@@ -3,7 +3,7 @@
 import sys
 
 from pureml import images, matrix, terminal
-from pureml.cli.common import EXIT_ERROR, EXIT_OK, check_inputs, error, load_model, drawing_style
+from pureml.cli.common import EXIT_ERROR, EXIT_OK, error, load_model, drawing_style
 from pureml.cli.options import add_style_option, subparser
 
 
@@ -25,8 +25,7 @@ def add_parser(commands):
 
 def run(args):
     """Print the network's answer for each image; return 1 if any image failed, else 0."""
-    net, _metadata = load_model(args.model)
-    check_inputs(net, args.model)
+    model = load_model(args.model)
     style = drawing_style(args) if args.show else None
     failures = 0
     for path in args.images:
@@ -40,7 +39,7 @@ def run(args):
             error("%s: %s" % (path, exc.strerror or exc))
             failures += 1
             continue
-        output = net.feedforward(x)
+        output, = model.outputs([x])
         digit = matrix.argmax(output)
         print("%s: %d  [%s]" % (path, digit, " ".join("%.3f" % a for a in output)))
         if args.show:

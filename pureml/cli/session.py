@@ -16,10 +16,42 @@ import sys
 import threading
 import time
 
-from pureml import __version__, terminal
-from pureml.cli.common import CommandError, percent, plural, say
+from pureml import __version__, mnist, terminal
+from pureml.cli.common import (CommandError, check_output, labelled, load_data, percent, plural,
+                               say)
 
-__all__ = ["TrainingSession", "sigint_handler"]
+__all__ = ["TrainingSession", "sigint_handler", "prepare_data"]
+
+
+def prepare_data(args):
+    """Check --save and --plot, load the data; return ((images, labels), evaluation pairs).
+
+    The training images are the training set (cut to --limit), and the
+    evaluation pairs (image, label) the set --evaluate-on names.  Says what
+    it loads on stderr unless --quiet; CommandError for an empty set.
+    """
+    check_output(args.parser, "--save", args.save)
+    check_output(args.parser, "--plot", args.plot)
+    log = None if args.quiet else say
+    if not args.quiet:
+        say("Loading %s (data folder %s)" % (mnist.DATASETS[args.dataset].title,
+                                             mnist.data_root(args.data)))
+    training, validation, test = load_data(args, fetch=not args.no_download, log=log)
+    images, labels = training
+    if not labels:
+        raise CommandError("the training set is empty (%d images were held out for "
+                           "validation; see --validation-size)" % args.validation_size)
+    if args.limit is not None:
+        if args.limit > len(labels) and not args.quiet:
+            say("--limit %d: there are only %d training images; using them all"
+                % (args.limit, len(labels)))
+        images, labels = images[:args.limit], labels[:args.limit]
+    evaluation_data = labelled(test if args.evaluate_on == "test" else validation)
+    if not evaluation_data:
+        raise CommandError("the %s set is empty, so there is nothing to evaluate on%s"
+                           % (args.evaluate_on, " (see --validation-size)"
+                              if args.evaluate_on == "validation" else ""))
+    return (images, labels), evaluation_data
 
 
 class sigint_handler:

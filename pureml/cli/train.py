@@ -7,13 +7,13 @@ option.  The progress bar, Ctrl-C and the files are pureml.cli.session's.
 import random
 
 from pureml import mnist, network, plot
-from pureml.cli.common import (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, CommandError,
-                               check_output, error, labelled, load_data, plural, say,
+from pureml.cli import train_conv
+from pureml.cli.common import (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error, plural, say,
                                sizes_text)
 from pureml.cli.options import (ACTIVATIONS, COSTS, add_data_options, add_mirror_option,
                                 add_network_options, layer_sizes, momentum,
                                 nonnegative_float, positive_float, positive_int, subparser)
-from pureml.cli.session import TrainingSession, sigint_handler
+from pureml.cli.session import TrainingSession, prepare_data, sigint_handler
 
 
 def add_parser(commands):
@@ -25,7 +25,10 @@ def add_parser(commands):
         "book's chapter-1 run: [784, 30, 10], 30 epochs, mini-batches of 10,\n"
         "eta 3.0, quadratic cost, N(0, 1) weights, evaluated on the test set.\n"
         "If the data is missing it is downloaded first (see --no-download).\n"
-        "Ctrl-C stops, saving the network trained so far when --save is given.")
+        "Ctrl-C stops, saving the network trained so far when --save is given.\n"
+        "--net conv trains Deep Learning from Scratch's SimpleConvNet instead\n"
+        "(chapter 7: 30 5x5 filters, 2x2 max pooling, 100 hidden ReLUs), with\n"
+        "the book's Adam and batches of 100; see the options for it below.")
     parser.set_defaults(func=run)
     data = add_data_options(parser)
     data.add_argument("--no-download", action="store_true",
@@ -33,6 +36,10 @@ def add_parser(commands):
                            "missing data")
     add_mirror_option(data)
     net = parser.add_argument_group("the network")
+    net.add_argument("--net", choices=("nielsen", "conv"), default="nielsen",
+                     help="nielsen: the book's network of fully connected layers, "
+                          "trained by its SGD; conv: DLFS's SimpleConvNet (default: "
+                          "%(default)s)")
     net.add_argument("--sizes", type=layer_sizes, default=[784, 30, 10], metavar="N,N,...",
                      help="neurons per layer, inputs first; must start with 784 and "
                           "end with 10 (default: 784,30,10)")
@@ -41,10 +48,10 @@ def add_parser(commands):
                      help="seed the initial weights and the shuffles, to repeat a run "
                           "(default: a random seed, which is printed and saved)")
     sgd = parser.add_argument_group("training")
-    sgd.add_argument("--epochs", type=positive_int, default=30, metavar="N",
-                     help="passes over the training data (default: %(default)s)")
-    sgd.add_argument("--batch-size", type=positive_int, default=10, metavar="N",
-                     help="images per mini-batch (default: %(default)s)")
+    sgd.add_argument("--epochs", type=positive_int, metavar="N",
+                     help="passes over the training data (default: 30; 20 with --net conv)")
+    sgd.add_argument("--batch-size", type=positive_int, metavar="N",
+                     help="images per mini-batch (default: 10; 100 with --net conv)")
     sgd.add_argument("--eta", type=positive_float, default=3.0, metavar="ETA",
                      help="the learning rate (default: %(default)s)")
     sgd.add_argument("--lmbda", type=nonnegative_float, default=0.0, metavar="LMBDA",
@@ -64,9 +71,11 @@ def add_parser(commands):
     sgd.add_argument("--monitor-training", action="store_true",
                      help="also measure accuracy and cost on the training data after "
                           "each epoch (slow)")
+    train_conv.add_options(parser)
     output = parser.add_argument_group("output")
     output.add_argument("--save", metavar="FILE",
-                        help="save the trained network as JSON (network2's format)")
+                        help="save the trained network as JSON (network2's format; with "
+                             "--net conv, save_params's)")
     output.add_argument("--plot", metavar="FILE",
                         help="write the accuracy and cost curves as an SVG")
     output.add_argument("--quiet", "-q", action="store_true",
@@ -77,32 +86,16 @@ def add_parser(commands):
 def run(args):
     """Train a network as ``args`` say; return the exit status."""
     parser = args.parser
+    if args.net == "conv":
+        return train_conv.run(args)
+    args.epochs = args.epochs or 30
+    args.batch_size = args.batch_size or 10
     if args.sizes[0] != mnist.IMAGE_SIZE or args.sizes[-1] != mnist.CLASSES:
         parser.error("argument --sizes: the network must start with 784 inputs (28x28 "
                      "pixels) and end with 10 outputs (the classes), such as 784,30,10; "
                      "got %s" % ",".join(map(str, args.sizes)))
-    check_output(parser, "--save", args.save)
-    check_output(parser, "--plot", args.plot)
-    log = None if args.quiet else say
-    if not args.quiet:
-        say("Loading %s (data folder %s)" % (mnist.DATASETS[args.dataset].title,
-                                             mnist.data_root(args.data)))
-    training, validation, test = load_data(args, fetch=not args.no_download, log=log)
-    images_, labels = training
-    if not labels:
-        raise CommandError("the training set is empty (%d images were held out for "
-                           "validation; see --validation-size)" % args.validation_size)
-    if args.limit is not None:
-        if args.limit > len(labels) and not args.quiet:
-            say("--limit %d: there are only %d training images; using them all"
-                % (args.limit, len(labels)))
-        images_, labels = images_[:args.limit], labels[:args.limit]
+    (images_, labels), evaluation_data = prepare_data(args)
     training_data = [(x, mnist.vectorized_result(y)) for x, y in zip(images_, labels)]
-    evaluation_data = labelled(test if args.evaluate_on == "test" else validation)
-    if not evaluation_data:
-        raise CommandError("the %s set is empty, so there is nothing to evaluate on%s"
-                           % (args.evaluate_on, " (see --validation-size)"
-                              if args.evaluate_on == "validation" else ""))
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2 ** 31)
     net = network.Network(args.sizes, cost=COSTS[args.cost],
                           activation=ACTIVATIONS[args.activation],

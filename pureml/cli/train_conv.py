@@ -1,0 +1,157 @@
+"""``pureml train --net conv``: DLFS's SimpleConvNet, trained with the same progress, Ctrl-C and files.
+
+Each epoch draws as many mini-batches (with replacement, as the book's
+Trainer does) as fit in the training set, lets the optimizer (Adam with
+lr 0.001 by default, as the book's train_convnet.py) update the network,
+and then measures it on the first --evaluate-samples images of the
+evaluation set; the whole set is measured once at the end.  The network is
+saved with save_params; evaluate, predict and serve read it.
+"""
+
+import math
+import random
+
+from pureml import convnet, mnist, plot
+from pureml.cli.common import (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error, percent, plural,
+                               say)
+from pureml.cli.options import positive_float, positive_int
+from pureml.cli.session import TrainingSession, prepare_data, sigint_handler
+from pureml.optimizers import OPTIMIZERS, make_optimizer
+
+__all__ = ["add_options", "run"]
+
+#: The Nielsen network's options, which --net conv does not use, and their defaults.
+NIELSEN_ONLY = {"sizes": [784, 30, 10], "cost": "quadratic", "activation": "sigmoid",
+                "init": "large", "eta": 3.0, "lmbda": 0.0, "momentum": 0.0,
+                "early_stopping": 0, "eta_schedule": 0, "monitor_training": False}
+
+
+def add_options(parser):
+    """Add the options of --net conv to the train command's parser; return None."""
+    group = parser.add_argument_group("the conv net (--net conv)")
+    group.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam",
+                       help="DLFS's optimizer (default: %(default)s)")
+    group.add_argument("--lr", type=positive_float, default=0.001, metavar="LR",
+                       help="its learning rate (default: %(default)s)")
+    group.add_argument("--filters", type=positive_int, default=30, metavar="N",
+                       help="5x5 filters in the convolution (default: %(default)s)")
+    group.add_argument("--hidden", type=positive_int, default=100, metavar="N",
+                       help="hidden ReLUs after the pooling (default: %(default)s)")
+    group.add_argument("--evaluate-samples", type=positive_int, default=1000, metavar="N",
+                       help="images of the evaluation set measured after each epoch; the "
+                            "whole set is measured at the end (default: %(default)s)")
+
+
+def run(args):
+    """Train a SimpleConvNet as ``args`` say; return the exit status."""
+    for name, default in NIELSEN_ONLY.items():
+        if getattr(args, name) != default:
+            args.parser.error("argument --%s: applies to --net nielsen; the conv net takes "
+                              "--optimizer, --lr, --filters and --hidden"
+                              % name.replace("_", "-"))
+    args.epochs = args.epochs or 20
+    args.batch_size = args.batch_size or 100
+    (images, labels), evaluation_data = prepare_data(args)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2 ** 31)
+    net = convnet.SimpleConvNet(conv_param={"filter_num": args.filters, "filter_size": 5,
+                                            "pad": 0, "stride": 1},
+                                hidden_size=args.hidden, seed=seed)
+    optimizer = make_optimizer(args.optimizer, {"lr": args.lr})
+    sample = evaluation_data[:args.evaluate_samples]
+    session = ConvRun(args, seed, len(images), len(sample))
+    if not args.quiet:
+        say(session.describe())
+    status = EXIT_OK
+    with sigint_handler(session.interrupt):
+        try:
+            session.open_progress()
+            train(net, optimizer, images, labels, sample, session, random.Random(seed))
+        except KeyboardInterrupt:
+            status = EXIT_INTERRUPTED
+        except FloatingPointError as exc:
+            session.stopping = True
+            session.close_progress()
+            error(str(exc))
+            return EXIT_ERROR
+        # From here on Ctrl-C is ignored (session.stopping), so that a second
+        # one cannot stop the network being saved.
+        session.stopping = True
+        session.close_progress()
+        if status == EXIT_INTERRUPTED:
+            say(session.interruption())
+        session.summarize()
+        if status == EXIT_OK and len(sample) < len(evaluation_data):
+            session.final = _correct(net, evaluation_data)
+            print("On all %d %s images: %d / %d (%s)" % (
+                len(evaluation_data), args.evaluate_on, session.final, len(evaluation_data),
+                percent(session.final, len(evaluation_data))), flush=True)
+        session.write_files(lambda path, metadata: net.save_params(path, metadata),
+                            interrupted=status == EXIT_INTERRUPTED)
+    return status
+
+
+def train(net, optimizer, images, labels, sample, session, rng):
+    """Run the epochs: random mini-batches, the optimizer's steps, a measurement each epoch."""
+    args = session.args
+    steps = max(len(images) // args.batch_size, 1)
+    indices = range(len(images))
+    for epoch in range(args.epochs):
+        for step in range(steps):
+            batch = rng.choices(indices, k=args.batch_size)
+            grads = net.gradient([images[i] for i in batch], [labels[i] for i in batch])
+            if not math.isfinite(net.last_loss):
+                raise FloatingPointError(
+                    "training diverged in epoch %d (the loss became %r); try a smaller --lr"
+                    % (epoch, net.last_loss))
+            optimizer.update(net.params, grads)
+            session.on_batch((step + 1) * args.batch_size, steps * args.batch_size,
+                             net.last_loss)
+        session.record_epoch(epoch, _correct(net, sample), len(sample))
+
+
+def _correct(net, pairs):
+    """Return how many of the (image, label) pairs the network gets right."""
+    x = [image for image, _ in pairs]
+    t = [label for _, label in pairs]
+    return round(net.accuracy(x, t, batch_size=100) * len(pairs))
+
+
+class ConvRun(TrainingSession):
+    """What ``train --net conv`` keeps while it trains: the session, its settings and plot."""
+
+    def __init__(self, args, seed, n_training, n_evaluation):
+        super().__init__(args, seed, n_training, n_evaluation, args.evaluate_on)
+        self.final = None
+        self.steps = max(n_training // args.batch_size, 1)
+
+    def describe(self):
+        """Return the lines saying what is about to be trained, and on what."""
+        a = self.args
+        return ("Training SimpleConvNet (%d 5x5 filters, 2x2 max pooling, %d hidden ReLUs) on "
+                "%d %s images: %s of %d mini-batches of %d drawn at random; %s, lr %s; "
+                "seed %d.\nEach epoch is measured on the first %d %s images."
+                % (a.filters, a.hidden, self.n_training, mnist.DATASETS[a.dataset].title,
+                   plural(a.epochs, "epoch"), self.steps, a.batch_size, a.optimizer, a.lr,
+                   self.seed, self.n_evaluation, a.evaluate_on))
+
+    def settings(self):
+        """Return the run's settings for the metadata saved beside the network."""
+        a = self.args
+        data = {"net": "SimpleConvNet", "filters": a.filters, "hidden": a.hidden,
+                "optimizer": a.optimizer, "lr": a.lr, "mini_batch_size": a.batch_size,
+                "steps_per_epoch": self.steps}
+        if self.final is not None:
+            data["final_correct"] = self.final
+        return data
+
+    def write_plot(self):
+        """Write the accuracy per epoch and the loss per mini-batch to --plot; return None."""
+        a = self.args
+        accuracy = {"%s (first %d)" % (self.eval_name, self.n_evaluation):
+                    [c / self.n_evaluation for c in self.correct]}
+        title = "SimpleConvNet on %s: %s, lr %s, mini-batches of %d" % (
+            mnist.DATASETS[a.dataset].title, a.optimizer, a.lr, a.batch_size)
+        plot.training_curves(a.plot, accuracy, {"training (each mini-batch)": self.batch_costs},
+                             title=title, cost_unit="mini-batch")
+        print("Wrote the training curves to %s" % a.plot, flush=True)
+

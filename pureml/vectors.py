@@ -1,0 +1,168 @@
+"""Vectors and matrices as lists, and the one primitive: the sum of products.
+
+A vector is a list of floats.  A matrix is a list of rows, each a vector;
+``w[j][k]`` is row ``j``, column ``k``, so a layer's weight matrix has one
+row per neuron, exactly as in Nielsen's book.  These are the operations on
+one example (the book's per-example ``backprop`` and ``feedforward``);
+pureml.matrix builds the batch kernels on them.
+
+The one primitive, ``sumprod``, is ``math.sumprod`` where it exists
+(CPython 3.12+), a single C loop that makes no float object per term, and
+elsewhere its plain twin ``sum(map(mul, p, q))``; the choice is made once,
+at import.
+
+>>> w = [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+>>> matvec(w, [1.0, 1.0])
+[3.0, 7.0, 11.0]
+>>> transpose(w)
+[[1.0, 3.0, 5.0], [2.0, 4.0, 6.0]]
+>>> transpose_matvec(w, [1.0, 0.0, 1.0])
+[6.0, 8.0]
+"""
+
+import math
+import operator
+import platform
+from itertools import repeat
+from operator import add as _add  # the module defines its own add(u, v)
+from operator import mul
+
+__all__ = ["sumprod", "dot", "matvec", "transpose", "transpose_matvec", "outer",
+           "hadamard", "add", "sub", "scale", "zeros", "gaussian", "argmax", "shape",
+           "SUMPROD_IS_C", "PYPY"]
+
+PYPY = platform.python_implementation() == "PyPy"
+
+
+# ---------------------------------------------------------------------------
+# The one primitive: the sum of products of two vectors.
+# ---------------------------------------------------------------------------
+
+def _sumprod_plain(p, q):
+    """Return the sum of products of the vectors p and q: p[0]*q[0] + p[1]*q[1] + ...
+
+    Raises ValueError if the lengths differ, as ``math.sumprod`` does.
+    """
+    if len(p) != len(q):
+        raise ValueError("Inputs are not the same length")
+    return sum(map(mul, p, q))
+
+
+#: True when ``sumprod`` is CPython's ``math.sumprod`` (3.12 and later).
+SUMPROD_IS_C = hasattr(math, "sumprod")
+
+if SUMPROD_IS_C:
+    # math.sumprod(p, q) equals _sumprod_plain(p, q) (to within its rounding,
+    # which is better): one C loop, accumulating in extended precision, with
+    # no float object made per term.
+    sumprod = math.sumprod
+else:
+    sumprod = _sumprod_plain
+
+
+#: The dot product of two vectors; another name for ``sumprod``.
+dot = sumprod
+
+
+# ---------------------------------------------------------------------------
+# Vectors and matrices.  These are used per example (the book's backprop,
+# feedforward) and are written once: they are already C-level loops.
+# ---------------------------------------------------------------------------
+
+def shape(m):
+    """Return (rows, columns) of the matrix m, a list of equal-length rows.
+
+    >>> shape([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    (2, 3)
+    """
+    return (len(m), len(m[0]) if m else 0)
+
+
+def zeros(rows, cols=None):
+    """Return a vector of ``rows`` zeros, or a rows x cols matrix of zeros.
+
+    >>> zeros(3)
+    [0.0, 0.0, 0.0]
+    >>> zeros(2, 1)
+    [[0.0], [0.0]]
+    """
+    if cols is None:
+        return [0.0] * rows
+    return [[0.0] * cols for _ in range(rows)]
+
+
+def gaussian(rng, rows, cols=None, sigma=1.0):
+    """Return a vector (or rows x cols matrix) of draws from N(0, sigma**2).
+
+    ``rng`` is a ``random.Random``; the draws are taken row by row, so the
+    same seed always gives the same matrix.
+
+    >>> import random
+    >>> gaussian(random.Random(0), 2, 2) == gaussian(random.Random(0), 2, 2)
+    True
+    """
+    gauss = rng.gauss
+    if cols is None:
+        return [gauss(0.0, sigma) for _ in range(rows)]
+    return [[gauss(0.0, sigma) for _ in range(cols)] for _ in range(rows)]
+
+
+def matvec(w, a):
+    """Return the matrix-vector product w a, a vector with one entry per row of w."""
+    return [sumprod(row, a) for row in w]
+
+
+def transpose(m):
+    """Return the transpose of the matrix m, as a new list of rows."""
+    return [list(column) for column in zip(*m)]
+
+
+def transpose_matvec(w, d):
+    """Return w^T d, the vector with entries sum_j w[j][k] * d[j] (as in BP2).
+
+    Computed as sum_j d[j] * (row j of w), which needs no transpose.
+    """
+    if len(w) != len(d):
+        raise ValueError("w has %d rows but d has %d entries" % (len(w), len(d)))
+    total = [0.0] * len(w[0])
+    for row, dj in zip(w, d):
+        total = list(map(_add, total, map(mul, row, repeat(dj))))
+    return total
+
+
+def outer(u, v):
+    """Return the outer product u v^T: the matrix with entries u[j] * v[k].
+
+    >>> outer([1.0, 2.0], [3.0, 4.0])
+    [[3.0, 4.0], [6.0, 8.0]]
+    """
+    return [list(map(mul, v, repeat(uj))) for uj in u]
+
+
+def hadamard(u, v):
+    """Return the Hadamard (element-wise) product u * v of two vectors."""
+    return list(map(mul, u, v))
+
+
+def add(u, v):
+    """Return the element-wise sum u + v of two vectors."""
+    return list(map(operator.add, u, v))
+
+
+def sub(u, v):
+    """Return the element-wise difference u - v of two vectors."""
+    return list(map(operator.sub, u, v))
+
+
+def scale(c, v):
+    """Return the vector c * v."""
+    return list(map(mul, v, repeat(c)))
+
+
+def argmax(v):
+    """Return the index of the largest entry of v (the first, if tied).
+
+    >>> argmax([0.1, 0.7, 0.2, 0.7])
+    1
+    """
+    return max(range(len(v)), key=v.__getitem__)
