@@ -10,7 +10,9 @@ import math
 from pureml.errors import NetworkError
 
 __all__ = ["as_list", "check_sizes", "check_count", "check_number", "check_positive",
-           "check_nonnegative", "check_momentum", "lookup", "one_hot"]
+           "check_nonnegative", "check_momentum", "lookup", "one_hot", "check_input",
+           "check_target", "check_pair", "check_training_data", "check_labelled_data",
+           "check_mini_batch"]
 
 
 def as_list(data, what):
@@ -108,3 +110,86 @@ def one_hot(label, size):
     e = [0.0] * size
     e[label] = 1.0
     return e
+
+
+# The data given to a network of ``sizes``: inputs, targets, labelled examples.
+
+
+def check_input(sizes, x):
+    """Return x if it is a vector of sizes[0] entries; raise NetworkError otherwise."""
+    try:
+        length = len(x)
+    except TypeError:
+        raise NetworkError("an input must be a list of %d numbers, not %s"
+                           % (sizes[0], type(x).__name__)) from None
+    if length != sizes[0]:
+        raise NetworkError("an input has %d entries; this network expects %d"
+                           % (length, sizes[0]))
+    return x
+
+
+def check_target(sizes, y):
+    """Return y if it is a vector of sizes[-1] entries; raise NetworkError otherwise."""
+    if isinstance(y, (int, float)):
+        raise NetworkError("a training label must be a one-hot list of %d numbers, "
+                           "not the number %r (see mnist.vectorized_result)"
+                           % (sizes[-1], y))
+    try:
+        length = len(y)
+    except TypeError:
+        raise NetworkError("a training label must be a list of %d numbers, not %s"
+                           % (sizes[-1], type(y).__name__)) from None
+    if length != sizes[-1]:
+        raise NetworkError("a training label has %d entries; this network has %d outputs"
+                           % (length, sizes[-1]))
+    return y
+
+
+def check_pair(pair, what):
+    """Return (x, y) from one example, or raise NetworkError."""
+    try:
+        x, y = pair
+    except (TypeError, ValueError):
+        raise NetworkError("each example in %s must be a pair (x, y), not %r"
+                           % (what, type(pair).__name__)) from None
+    return x, y
+
+
+def check_training_data(sizes, training_data):
+    """Return training_data as a new list of (x, y) pairs, each checked."""
+    data = as_list(training_data, "training_data")
+    if not data:
+        raise NetworkError("training_data is empty")
+    for pair in data:
+        x, y = check_pair(pair, "training_data")
+        check_input(sizes, x)
+        check_target(sizes, y)
+    return data
+
+
+def check_labelled_data(sizes, data, what):
+    """Return data as a list of (x, int label) pairs, each checked."""
+    data = as_list(data, what)
+    outputs = sizes[-1]
+    for pair in data:
+        x, label = check_pair(pair, what)
+        check_input(sizes, x)
+        if not isinstance(label, int) or isinstance(label, bool) or \
+                not 0 <= label < outputs:
+            raise NetworkError("labels in %s must be ints from 0 to %d, not %r "
+                               "(one-hot labels belong in training_data)"
+                               % (what, outputs - 1, label))
+    return data
+
+
+def check_mini_batch(sizes, mini_batch):
+    """Return the lists (xs, ys) of a non-empty mini-batch, each checked."""
+    mini_batch = as_list(mini_batch, "mini_batch")
+    if not mini_batch:
+        raise NetworkError("a mini-batch must hold at least one example")
+    xs, ys = [], []
+    for pair in mini_batch:
+        x, y = check_pair(pair, "mini_batch")
+        xs.append(check_input(sizes, x))
+        ys.append(check_target(sizes, y))
+    return xs, ys

@@ -31,13 +31,15 @@ import math
 import random
 import time
 
-from pureml import matrix, modelfile
+from pureml import matrix, modelfile, parallel
 from pureml.activations import (ACTIVATIONS, ReLU, Sigmoid, Tanh,  # noqa: F401
                                 sigmoid, sigmoid_prime)
 from pureml.costs import (COSTS, CrossEntropyCost, LogLikelihoodCost,  # noqa: F401
                           QuadraticCost)
-from pureml.arguments import (as_list, check_count, check_momentum, check_nonnegative,
-                              check_positive, check_sizes, lookup, one_hot)
+from pureml.arguments import (as_list, check_count, check_input, check_labelled_data,
+                              check_mini_batch, check_momentum, check_nonnegative,
+                              check_positive, check_sizes, check_target, check_training_data,
+                              lookup, one_hot)
 from pureml.errors import DivergenceError, ModelFileError, NetworkError
 from pureml.fileio import atomic_write_text
 from pureml.monitor import History, Monitor
@@ -160,7 +162,7 @@ class Network:
         Each layer computes a' = sigma(w a + b): chapter 1's equation 22,
         a^l = sigma(w^l a^{l-1} + b^l) in chapter 2's notation.
         """
-        self._check_input(a)
+        check_input(self.sizes, a)
         for b, w, sigma in self._layers():
             a = sigma.fn(matrix.affine(w, a, b))
         return a
@@ -172,7 +174,7 @@ class Network:
             monitor_evaluation_cost=False, monitor_evaluation_accuracy=False,
             monitor_training_cost=False, monitor_training_accuracy=False,
             early_stopping_n=0, eta_schedule_n=0,
-            verbose=True, on_epoch=None, on_batch=None):
+            verbose=True, on_epoch=None, on_batch=None, workers=1):
         """Train the network using mini-batch stochastic gradient descent.
 
         ``training_data`` is any iterable of pairs ``(x, y)``: the input x
@@ -208,10 +210,15 @@ class Network:
         with the images done so far in the epoch, the epoch's total, and
         the mini-batch's mean cost before its update.
 
+        ``workers`` (an int, or "auto" for the usable cores where that pays)
+        shares the first layer's neurons among that many processes
+        (pureml.parallel): the weights come out the same, bit for bit.
+
         Raises DivergenceError naming the epoch if the weights become NaN
         or infinite.
         """
-        training_data = self._check_training_data(training_data)
+        training_data = check_training_data(self.sizes, training_data)
+        workers = parallel.resolve_workers(workers, self.sizes)
         epochs = check_count(epochs, "epochs", minimum=0)
         mini_batch_size = check_count(mini_batch_size, "mini_batch_size", minimum=1)
         eta = check_positive(eta, "eta")
@@ -220,9 +227,9 @@ class Network:
         early_stopping_n = check_count(early_stopping_n, "early_stopping_n", minimum=0)
         eta_schedule_n = check_count(eta_schedule_n, "eta_schedule_n", minimum=0)
         if test_data is not None:
-            test_data = self._check_labelled_data(test_data, "test_data")
+            test_data = check_labelled_data(self.sizes, test_data, "test_data")
         if evaluation_data is not None:
-            evaluation_data = self._check_labelled_data(evaluation_data, "evaluation_data")
+            evaluation_data = check_labelled_data(self.sizes, evaluation_data, "evaluation_data")
         else:
             evaluation_data = test_data
         needs_evaluation = (monitor_evaluation_cost or monitor_evaluation_accuracy
@@ -237,28 +244,41 @@ class Network:
                           early_stopping_n, eta_schedule_n, verbose, on_epoch)
         n = len(training_data)
         self._velocities = None
-        for j in range(epochs):
-            start = time.perf_counter()
-            eta = monitor.eta               # the eta schedule may have halved it
-            self.rng.shuffle(training_data)
-            mini_batches = [
-                training_data[k:k + mini_batch_size]
-                for k in range(0, n, mini_batch_size)]
-            done = 0
-            for number, mini_batch in enumerate(mini_batches):
-                # The data and arguments were checked once, above.
-                batch_cost = self._update_mini_batch(
-                    [x for x, _ in mini_batch], [y for _, y in mini_batch],
-                    eta, lmbda, n, mu, return_cost=on_batch is not None)
-                if not math.isfinite(sum(self.biases[-1])):
-                    self._diverged(j, eta, "mini-batch %d" % number)
-                done += len(mini_batch)
-                if on_batch is not None:
-                    on_batch(done, n, batch_cost)
-            if not self._is_finite():
-                self._diverged(j, eta, "the end of the epoch")
-            if monitor.end_of_epoch(j, start):      # measure, report, decide
-                break
+        split = parallel.start(self, training_data, epochs, mini_batch_size, eta, lmbda, mu,
+                               workers) if workers > 1 else None
+        stopped_early = True
+        try:
+            for j in range(epochs):
+                start = time.perf_counter()
+                eta = monitor.eta               # the eta schedule may have halved it
+                self.rng.shuffle(training_data)
+                mini_batches = [
+                    training_data[k:k + mini_batch_size]
+                    for k in range(0, n, mini_batch_size)]
+                done = 0
+                for number, mini_batch in enumerate(mini_batches):
+                    # The data and arguments were checked once, above.
+                    batch_cost = self._update_mini_batch(
+                        [x for x, _ in mini_batch], [y for _, y in mini_batch],
+                        eta, lmbda, n, mu, on_batch is not None, split)
+                    if not math.isfinite(sum(self.biases[-1])):
+                        self._diverged(j, eta, "mini-batch %d" % number)
+                    done += len(mini_batch)
+                    if on_batch is not None:
+                        on_batch(done, n, batch_cost)
+                if split is not None:
+                    split.gather(self)          # the whole network, before it is measured
+                if not self._is_finite():
+                    self._diverged(j, eta, "the end of the epoch")
+                stop = monitor.end_of_epoch(j, start)      # measure, report, decide
+                if split is not None:
+                    split.decide(stop, monitor.eta)
+                if stop:
+                    break
+            stopped_early = False
+        finally:
+            if split is not None:
+                parallel.finish(split, self, stopped_early)
         return monitor.history
 
     def update_mini_batch(self, mini_batch, eta, lmbda=0.0, n=None, mu=0.0,
@@ -279,7 +299,7 @@ class Network:
         Returns None, or the mini-batch's mean cost (without the
         regularisation term) when ``return_cost`` is true.
         """
-        xs, ys = self._check_mini_batch(mini_batch)
+        xs, ys = check_mini_batch(self.sizes, mini_batch)
         eta = check_positive(eta, "eta")
         lmbda = check_nonnegative(lmbda, "lmbda")
         mu = check_momentum(mu)
@@ -288,11 +308,14 @@ class Network:
                                "training set, as a positive int; got %r" % (n,))
         return self._update_mini_batch(xs, ys, eta, lmbda, n, mu, return_cost)
 
-    def _update_mini_batch(self, xs, ys, eta, lmbda, n, mu, return_cost):
+    def _update_mini_batch(self, xs, ys, eta, lmbda, n, mu, return_cost, split=None):
         """Do update_mini_batch's work for the inputs xs and targets ys, already checked.
 
         SGD calls this directly, having checked its data and arguments once
         rather than once per mini-batch.  Returns what update_mini_batch does.
+        With ``split`` (pureml.parallel), layer 1's neurons are shared out
+        among processes: this one computes its neurons' z, the split
+        collects everyone's, and this one moves only its own neurons.
         """
         m = len(xs)
         # Feedforward, every example at once: zs[l] and activations[l] hold
@@ -300,7 +323,10 @@ class Network:
         activations = [xs]
         zs = []
         for b, w, sigma in self._layers():
-            z = matrix.affine_rows(w, activations[-1], b)
+            if split is not None and not zs:
+                z = split.weighted_inputs(w, activations[-1], b)
+            else:
+                z = matrix.affine_rows(w, activations[-1], b)
             zs.append(z)
             activations.append([sigma.fn(zx) for zx in z])
         # BP1, for every example.
@@ -315,9 +341,9 @@ class Network:
                 back = matrix.transpose_matvec_rows(w, deltas)
                 previous = [matrix.hadamard(wd, self.activation.prime(z))
                             for wd, z in zip(back, zs[-l - 1])]
-            self._step(w, b, deltas, activations[-l - 1], eta / m,
-                       eta * lmbda / n if lmbda else 0.0, mu,
-                       velocities[-l] if velocities else None)
+            step = split.step if split is not None and l == self.num_layers - 1 else self._step
+            step(w, b, deltas, activations[-l - 1], eta / m,
+                 eta * lmbda / n if lmbda else 0.0, mu, velocities[-l] if velocities else None)
             if l < self.num_layers - 1:
                 deltas = previous
         if return_cost:
@@ -364,8 +390,8 @@ class Network:
         ``self.biases`` and ``self.weights``.  This is the book's
         per-example backpropagation, equations BP1 to BP4.
         """
-        self._check_input(x)
-        self._check_target(y)
+        check_input(self.sizes, x)
+        check_target(self.sizes, y)
         nabla_b = [None] * (self.num_layers - 1)
         nabla_w = [None] * (self.num_layers - 1)
         # feedforward
@@ -399,53 +425,67 @@ class Network:
 
     # -- measuring ----------------------------------------------------------
 
-    def evaluate(self, test_data):
+    def evaluate(self, test_data, workers=1):
         """Return the number of test inputs for which the network outputs
         the correct result.
 
         ``test_data`` is pairs ``(x, label)``; the network's answer is the
         index of the output neuron with the highest activation.
+        ``workers`` > 1 shares the data out among processes (exact).
         """
-        test_data = self._check_labelled_data(test_data, "test_data")
+        test_data = check_labelled_data(self.sizes, test_data, "test_data")
+        if workers != 1:
+            return self.accuracy(test_data, workers=workers)
         return sum(int(matrix.argmax(self.feedforward(x)) == label)
                    for (x, label) in test_data)
 
-    def accuracy(self, data, convert=False):
+    def accuracy(self, data, convert=False, workers=1):
         """Return the number of inputs in ``data`` for which the network outputs the correct result.
 
         As in network2: ``convert`` should be False for validation or test
         data (int labels) and True for training data (one-hot labels).
         Either kind of label is understood whatever the flag says.
+        ``workers`` > 1 shares the data out among processes (exact).
         """
         data = as_list(data, "data")
-        correct = 0
-        for x, y in data:
-            label = y if isinstance(y, int) else matrix.argmax(self._check_target(y))
-            correct += matrix.argmax(self.feedforward(x)) == label
-        return correct
+        for _, y in data:
+            if not isinstance(y, int):
+                check_target(self.sizes, y)
+        hits = parallel.measure(self._hits, data, parallel.resolve_data_workers(workers))
+        return int(sum(hits))
 
-    def total_cost(self, data, lmbda=0.0, convert=False):
+    def _hits(self, data):
+        """Return 1.0 for each example (x, label or one-hot y) the network gets right, else 0.0."""
+        return [float(matrix.argmax(self.feedforward(x)) ==
+                      (y if isinstance(y, int) else matrix.argmax(y))) for x, y in data]
+
+    def total_cost(self, data, lmbda=0.0, convert=False, workers=1):
         """Return the total cost for ``data``: the mean of cost.fn over the
         examples plus the L2 term 0.5 * (lmbda/n) * sum w^2, as in
         chapter 3's regularised cost C = C0 + (lmbda/2n) sum_w w^2.
 
         As in network2: ``convert`` should be False for training data
         (one-hot labels) and True for validation or test data (int
-        labels); either kind of label is understood.
+        labels); either kind of label is understood.  ``workers`` > 1
+        shares the examples out among processes; their costs are added in
+        the same order, so the result is the same float.
         """
         data = as_list(data, "data")
         if not data:
             raise NetworkError("total_cost needs at least one example")
         lmbda = check_nonnegative(lmbda, "lmbda")
-        size = self.sizes[-1]
         cost = 0.0
-        for x, y in data:
-            if isinstance(y, int):
-                y = one_hot(y, size)
-            cost += self.cost.fn(self.feedforward(x), y)
+        for c in parallel.measure(self._costs, data, parallel.resolve_data_workers(workers)):
+            cost += c
         cost /= len(data)
         squares = math.fsum(matrix.sumprod(row, row) for w in self.weights for row in w)
         return cost + 0.5 * (lmbda / len(data)) * squares
+
+    def _costs(self, data):
+        """Return cost.fn for each example (x, y), y one-hot or an int label."""
+        size = self.sizes[-1]
+        return [self.cost.fn(self.feedforward(x), one_hot(y, size) if isinstance(y, int) else y)
+                for x, y in data]
 
     # -- saving -------------------------------------------------------------
 
@@ -478,80 +518,6 @@ class Network:
         raise DivergenceError(
             "training diverged in epoch {0} (at {1}): the weights became NaN or "
             "infinite with eta={2}; try a smaller eta".format(epoch, where, eta))
-
-    def _check_input(self, x):
-        """Return x if it is a vector of sizes[0] entries; raise NetworkError otherwise."""
-        try:
-            length = len(x)
-        except TypeError:
-            raise NetworkError("an input must be a list of %d numbers, not %s"
-                               % (self.sizes[0], type(x).__name__)) from None
-        if length != self.sizes[0]:
-            raise NetworkError("an input has %d entries; this network expects %d"
-                               % (length, self.sizes[0]))
-        return x
-
-    def _check_target(self, y):
-        """Return y if it is a vector of sizes[-1] entries; raise NetworkError otherwise."""
-        if isinstance(y, (int, float)):
-            raise NetworkError("a training label must be a one-hot list of %d numbers, "
-                               "not the number %r (see mnist.vectorized_result)"
-                               % (self.sizes[-1], y))
-        try:
-            length = len(y)
-        except TypeError:
-            raise NetworkError("a training label must be a list of %d numbers, not %s"
-                               % (self.sizes[-1], type(y).__name__)) from None
-        if length != self.sizes[-1]:
-            raise NetworkError("a training label has %d entries; this network has %d outputs"
-                               % (length, self.sizes[-1]))
-        return y
-
-    def _check_pair(self, pair, what):
-        """Return (x, y) from one example, or raise NetworkError."""
-        try:
-            x, y = pair
-        except (TypeError, ValueError):
-            raise NetworkError("each example in %s must be a pair (x, y), not %r"
-                               % (what, type(pair).__name__)) from None
-        return x, y
-
-    def _check_training_data(self, training_data):
-        """Return training_data as a new list of (x, y) pairs, each checked."""
-        data = as_list(training_data, "training_data")
-        if not data:
-            raise NetworkError("training_data is empty")
-        for pair in data:
-            x, y = self._check_pair(pair, "training_data")
-            self._check_input(x)
-            self._check_target(y)
-        return data
-
-    def _check_labelled_data(self, data, what):
-        """Return data as a list of (x, int label) pairs, each checked."""
-        data = as_list(data, what)
-        outputs = self.sizes[-1]
-        for pair in data:
-            x, label = self._check_pair(pair, what)
-            self._check_input(x)
-            if not isinstance(label, int) or isinstance(label, bool) or \
-                    not 0 <= label < outputs:
-                raise NetworkError("labels in %s must be ints from 0 to %d, not %r "
-                                   "(one-hot labels belong in training_data)"
-                                   % (what, outputs - 1, label))
-        return data
-
-    def _check_mini_batch(self, mini_batch):
-        """Return the lists (xs, ys) of a non-empty mini-batch, each checked."""
-        mini_batch = as_list(mini_batch, "mini_batch")
-        if not mini_batch:
-            raise NetworkError("a mini-batch must hold at least one example")
-        xs, ys = [], []
-        for pair in mini_batch:
-            x, y = self._check_pair(pair, "mini_batch")
-            xs.append(self._check_input(x))
-            ys.append(self._check_target(y))
-        return xs, ys
 
 
 # ---------------------------------------------------------------------------

@@ -167,7 +167,7 @@ class TrainConvTest(CommandCase):
         self.assertRegex(lines[1], r"^Epoch 1: \d+ / 50  ")
         self.assertIn("On all %d test images: " % N_TEST, self.result.stdout)
         self.assertIn("Training SimpleConvNet (4 5x5 filters, 2x2 max pooling, 10 hidden "
-                      "ReLUs) on 120 MNIST images: 2 epochs of 6 mini-batches of 20",
+                      "ReLUs) on 120 MNIST images: 2 epochs of 6 shuffled mini-batches of 20",
                       self.result.stderr)
 
     def test_saves_a_params_file_that_evaluate_and_predict_read(self):
@@ -193,6 +193,18 @@ class TrainConvTest(CommandCase):
         result = pureml("train", "--eta", "0.5", *CONV)
         self.assertEqual(result.returncode, 2)
         self.assertIn("argument --eta: applies to --net nielsen", result.stderr)
+
+    def test_workers_give_the_same_network(self):
+        tmp = self.temporary_folder()
+        saved = []
+        for workers in ("1", "2"):
+            path = os.path.join(tmp, "net%s.json" % workers)
+            self.assertSucceeded(pureml("train", "--epochs", "1", "--seed", "4", "--sizes",
+                                        "784,12,10", "--workers", workers, "--save", path,
+                                        *SPLIT))
+            with open(path) as f:
+                saved.append(json.load(f)["weights"])
+        self.assertEqual(saved[0], saved[1])
 
     def test_a_diverging_run_is_one_clear_error(self):
         result = pureml("train", "--epochs", "3", "--optimizer", "sgd", "--lr", "1e300",

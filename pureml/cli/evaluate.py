@@ -2,12 +2,12 @@
 
 import sys
 
-from pureml import matrix, mnist, terminal
+from pureml import matrix, mnist, parallel, terminal
 from pureml.cli.common import (EXIT_OK, SET_NAMES, class_name, CommandError,
                                grid, load_model, load_set, percent, drawing_style,
                                trained_text)
 from pureml.cli.options import (add_data_options, add_style_option, nonnegative_int,
-                                subparser)
+                                subparser, workers)
 
 
 def add_parser(commands):
@@ -19,6 +19,8 @@ def add_parser(commands):
     parser.add_argument("model", metavar="MODEL.json", help="a network saved by train --save")
     parser.add_argument("--set", choices=("test", "validation", "train"), default="test",
                         help="the images to measure on (default: %(default)s)")
+    parser.add_argument("--workers", type=workers, default=1, metavar="N|auto",
+                        help="processes to share the images among (default: %(default)s)")
     parser.add_argument("--misclassified", type=nonnegative_int, default=0, metavar="N",
                         help="also draw the first N images the network gets wrong")
     add_style_option(parser)
@@ -36,9 +38,9 @@ def run(args):
     pixels, labels = load_set(args)
     if not labels:
         raise CommandError("the %s set is empty" % SET_NAMES[args.set])
-    predictions = [matrix.argmax(output)
-                   for start in range(0, len(pixels), 100)
-                   for output in model.outputs(pixels[start:start + 100])]
+    digits = parallel.measure(lambda xs: [float(matrix.argmax(a)) for a in model.outputs(xs)],
+                              pixels, parallel.resolve_data_workers(args.workers))
+    predictions = [int(d) for d in digits]
 
     classes = mnist.CLASSES
     confusion = [[0] * classes for _ in range(classes)]

@@ -110,6 +110,13 @@ def layer_sizes(text):
 
 
 
+def workers(text):
+    """Return ``text`` as a number of processes: "auto" or an int of at least 1."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    return _int_at_least(text, 1, "a whole number of processes of at least 1, or auto")
+
+
 def mirror_url(text):
     """Return ``text`` if it is an http, https or file URL (a mirror's base URL)."""
     scheme = urllib.parse.urlsplit(text).scheme.lower()

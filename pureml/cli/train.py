@@ -12,7 +12,8 @@ from pureml.cli.common import (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error, plu
                                sizes_text)
 from pureml.cli.options import (ACTIVATIONS, COSTS, add_data_options, add_mirror_option,
                                 add_network_options, layer_sizes, momentum,
-                                nonnegative_float, positive_float, positive_int, subparser)
+                                nonnegative_float, positive_float, positive_int, subparser,
+                                workers)
 from pureml.cli.session import TrainingSession, prepare_data, sigint_handler
 
 
@@ -68,6 +69,10 @@ def add_parser(commands):
     sgd.add_argument("--evaluate-on", choices=("test", "validation"), default="test",
                      help="the images each epoch is measured on, and that early "
                           "stopping and the eta schedule watch (default: %(default)s)")
+    sgd.add_argument("--workers", type=workers, default=1, metavar="N|auto",
+                     help="processes to share the first layer's neurons among: the "
+                          "weights come out the same, bit for bit; auto uses the cores "
+                          "where that pays (default: %(default)s)")
     sgd.add_argument("--monitor-training", action="store_true",
                      help="also measure accuracy and cost on the training data after "
                           "each epoch (slow)")
@@ -111,7 +116,7 @@ def run(args):
                     monitor_training_cost=args.monitor_training,
                     monitor_training_accuracy=args.monitor_training,
                     early_stopping_n=args.early_stopping,
-                    eta_schedule_n=args.eta_schedule, verbose=False,
+                    eta_schedule_n=args.eta_schedule, verbose=False, workers=args.workers,
                     on_epoch=session.on_epoch, on_batch=session.on_batch)
         except KeyboardInterrupt:
             status = EXIT_INTERRUPTED

@@ -1,10 +1,12 @@
 """``pureml train --net conv``: DLFS's SimpleConvNet, trained with the same progress, Ctrl-C and files.
 
-Each epoch draws as many mini-batches (with replacement, as the book's
-Trainer does) as fit in the training set, lets the optimizer (Adam with
-lr 0.001 by default, as the book's train_convnet.py) update the network,
-and then measures it on the first --evaluate-samples images of the
-evaluation set; the whole set is measured once at the end.  The network is
+Each epoch is one pass over the training images in a fresh random order,
+in mini-batches; the optimizer (Adam with lr 0.001 by default, as the
+book's train_convnet.py) updates the network after each, and then the
+network is measured on the first --evaluate-samples images of the
+evaluation set; the whole set is measured once at the end.  (The book's
+Trainer draws its mini-batches with replacement instead; pureml.trainer
+does as the book does.)  The network is
 saved with save_params; evaluate, predict and serve read it.
 """
 
@@ -23,7 +25,8 @@ __all__ = ["add_options", "run"]
 #: The Nielsen network's options, which --net conv does not use, and their defaults.
 NIELSEN_ONLY = {"sizes": [784, 30, 10], "cost": "quadratic", "activation": "sigmoid",
                 "init": "large", "eta": 3.0, "lmbda": 0.0, "momentum": 0.0,
-                "early_stopping": 0, "eta_schedule": 0, "monitor_training": False}
+                "early_stopping": 0, "eta_schedule": 0, "monitor_training": False,
+                "workers": 1}
 
 
 def add_options(parser):
@@ -91,13 +94,14 @@ def run(args):
 
 
 def train(net, optimizer, images, labels, sample, session, rng):
-    """Run the epochs: random mini-batches, the optimizer's steps, a measurement each epoch."""
+    """Run the epochs: shuffled mini-batches, the optimizer's steps, a measurement each epoch."""
     args = session.args
     steps = max(len(images) // args.batch_size, 1)
-    indices = range(len(images))
+    order = list(range(len(images)))
     for epoch in range(args.epochs):
+        rng.shuffle(order)
         for step in range(steps):
-            batch = rng.choices(indices, k=args.batch_size)
+            batch = order[step * args.batch_size:(step + 1) * args.batch_size]
             grads = net.gradient([images[i] for i in batch], [labels[i] for i in batch])
             if not math.isfinite(net.last_loss):
                 raise FloatingPointError(
@@ -128,7 +132,7 @@ class ConvRun(TrainingSession):
         """Return the lines saying what is about to be trained, and on what."""
         a = self.args
         return ("Training SimpleConvNet (%d 5x5 filters, 2x2 max pooling, %d hidden ReLUs) on "
-                "%d %s images: %s of %d mini-batches of %d drawn at random; %s, lr %s; "
+                "%d %s images: %s of %d shuffled mini-batches of %d; %s, lr %s; "
                 "seed %d.\nEach epoch is measured on the first %d %s images."
                 % (a.filters, a.hidden, self.n_training, mnist.DATASETS[a.dataset].title,
                    plural(a.epochs, "epoch"), self.steps, a.batch_size, a.optimizer, a.lr,
