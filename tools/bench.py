@@ -31,7 +31,7 @@ import time
 
 from pureml import activations, costs, matrix, mnist
 from pureml.network import Network
-from tools import bench_conv, bench_dlfs
+from tools import bench_conv, bench_dlfs, bench_workers
 from tools.loadbench import peak_rss_mb
 
 EPOCH = 50000
@@ -204,6 +204,10 @@ def main(argv=None):
                         help="iterations of DLFS's chapter 5 loop (TwoLayerNet 784-50-10, batches "
                              "of 100) timed per run, projected to 10,000 (default 300; 3000 on "
                              "PyPy; 0 skips it); numpy's time beside it when numpy is importable")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="also time the epochs and the evaluation with N processes, in "
+                             "turn with one (and with the book's numpy code, when numpy is "
+                             "importable): tools/bench_workers.py")
     parser.add_argument("--conv-images", type=int, default=None,
                         help="training images of SimpleConvNet timed per run (default 300; "
                              "3000 on PyPy; 0 skips it)")
@@ -271,6 +275,11 @@ def main(argv=None):
                     for name, seconds in parts:
                         print("%-12s   %-28s %7.1f us  %5.1f%%" % (
                             "", name, seconds / len(data) * 1e6, 100 * seconds / total))
+    if args.workers > 1:
+        report["workers"] = bench_workers.measure(args.data, sizes_list, args.images,
+                                                  args.workers, args.repeat)
+        if not args.json:
+            print("\n".join(bench_workers.describe(report["workers"])))
     dlfs_iters = (3000 if matrix.PYPY else 300) if args.dlfs_iters is None else args.dlfs_iters
     if dlfs_iters:
         with matrix.use(args.kernels):

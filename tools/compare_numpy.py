@@ -20,6 +20,7 @@ a given ``random.Random`` instead of drawing its own.
 """
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -103,6 +104,24 @@ def sigmoid_prime(z):
     return sigmoid(z) * (1 - sigmoid(z))
 
 
+def time_book_epoch(sizes, images, data_root=None, seed=2):
+    """Return the seconds the book's network.py takes for one epoch on the first ``images`` images.
+
+    The same network (pureml's initial weights for ``seed``) and the same
+    settings as tools/bench.py's: mini-batches of 10, eta 3.0.
+    """
+    warnings.simplefilter("ignore", RuntimeWarning)
+    training, _validation, _test = mnist.load_data_wrapper(data_root)
+    training = training[:images]
+    pure = network.Network(sizes, seed=seed)
+    book = BookNetwork(sizes, pure.weights, pure.biases, random.Random(seed))
+    np_training = [(np.array(x).reshape(-1, 1), np.array(y).reshape(-1, 1))
+                   for x, y in training]
+    start = time.perf_counter()
+    book.SGD(np_training, 1, 10, 3.0)
+    return time.perf_counter() - start
+
+
 def main(argv=None):
     """Train both networks epoch by epoch and print the comparison; return 0."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -114,8 +133,14 @@ def main(argv=None):
     parser.add_argument("--eta", type=float, default=3.0)
     parser.add_argument("--book-only", action="store_true",
                         help="train only the book's network (from pureml's initial weights)")
+    parser.add_argument("--time-epoch", action="store_true",
+                        help="only time one epoch of the book's network on --images images "
+                             "and print {\"seconds\": ...} (for tools.bench_workers)")
     args = parser.parse_args(argv)
     sizes = [int(v) for v in args.sizes.split(",")]
+    if args.time_epoch:
+        print(json.dumps({"seconds": time_book_epoch(sizes, args.images, args.data)}))
+        return 0
     # The book's sigmoid overflows in np.exp for large negative z, as it always did.
     warnings.simplefilter("ignore", RuntimeWarning)
 

@@ -22,14 +22,16 @@ epoch for chapter 3.
 import argparse
 import collections
 import json
+import os
 import platform
 import statistics
 import sys
 import time
 
-from pureml import matrix, mnist
+from pureml import matrix, mnist, parallel
 from pureml.costs import CrossEntropyCost, QuadraticCost
 from pureml.network import Network
+from tools import reproduce_dlfs
 
 Experiment = collections.namedtuple(
     "Experiment", "name chapter what sizes cost init eta lmbda epochs train_limit "
@@ -122,6 +124,43 @@ def print_row(row):
     print("%15s %s" % ("", row["settings"]), flush=True)
 
 
+def run_all(tasks, data, jobs):
+    """Return {(experiment name, seed): run's result} for every task, ``jobs`` at a time.
+
+    With jobs > 1 each run is a forked process that writes its result back
+    as JSON through a pipe (nothing is pickled); a run is deterministic
+    given its seed, so the results do not depend on ``jobs``.
+    """
+    if jobs <= 1 or parallel._fork_context() is None:
+        return {(e.name, seed): run(e, seed, data) for e, seed in tasks}
+    context = parallel._fork_context()
+    results, running, pending = {}, [], list(tasks)
+    while pending or running:
+        while pending and len(running) < jobs:
+            experiment, seed = pending.pop(0)
+            read_end, write_end = os.pipe()
+            proc = context.Process(target=_run_child, args=(experiment, seed, data, write_end))
+            proc.start()
+            os.close(write_end)
+            running.append((experiment, seed, proc, os.fdopen(read_end, "rb")))
+        experiment, seed, proc, pipe = running.pop(0)
+        with pipe:
+            text = pipe.read()
+        proc.join()
+        if proc.exitcode != 0 or not text:
+            raise SystemExit("reproduce: the run of %s with seed %d failed (exit code %s)"
+                             % (experiment.name, seed, proc.exitcode))
+        results[(experiment.name, seed)] = json.loads(text.decode("utf-8"))
+    return results
+
+
+def _run_child(experiment, seed, data, write_end):
+    """In a forked process: run one experiment and write its result as JSON to the pipe."""
+    with os.fdopen(write_end, "wb") as pipe:
+        pipe.write(json.dumps(run(experiment, seed, data)).encode("utf-8"))
+    os._exit(0)
+
+
 def main(argv=None):
     """Run the chosen experiments and print the comparison; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -132,7 +171,17 @@ def main(argv=None):
                         help="run only this experiment (repeatable)")
     parser.add_argument("--seeds", default="1,2,3", help="comma-separated seeds (default 1,2,3)")
     parser.add_argument("--json", metavar="FILE", help="also write the results to FILE as JSON")
-    args = parser.parse_args(argv)
+    parser.add_argument("--jobs", type=int, default=1, metavar="N",
+                        help="run N experiments or seeds at once, each in a process of its "
+                             "own (the results are the same as one at a time)")
+    parser.add_argument("--dlfs", action="store_true",
+                        help="run Deep Learning from Scratch's experiments instead "
+                             "(tools/reproduce_dlfs.py; its own options follow --dlfs)")
+    args, rest = parser.parse_known_args(argv)
+    if args.dlfs:
+        return reproduce_dlfs.main(rest + (["--data", args.data] if args.data else []))
+    if rest:
+        parser.error("unrecognized arguments: %s" % " ".join(rest))
     seeds = [int(s) for s in args.seeds.split(",")]
     names = args.only or (QUICK if args.quick else [e.name for e in EXPERIMENTS])
     chosen = [e for e in EXPERIMENTS if e.name in names]
@@ -141,9 +190,11 @@ def main(argv=None):
         platform.python_implementation(), platform.python_version(), matrix.kernels,
         ",".join(map(str, seeds)), time.strftime("%Y-%m-%d")), flush=True)
     data = mnist.load_data_wrapper(args.data)
+    tasks = [(experiment, seed) for experiment in chosen for seed in seeds]
+    results = run_all(tasks, data, args.jobs)
     rows = []
     for experiment in chosen:
-        runs = [run(experiment, seed, data) for seed in seeds]
+        runs = [results[(experiment.name, seed)] for seed in seeds]
         row = summarise(experiment, runs)
         rows.append(row)
         print_row(row)

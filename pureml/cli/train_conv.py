@@ -36,6 +36,9 @@ def add_options(parser):
                        help="DLFS's optimizer (default: %(default)s)")
     group.add_argument("--lr", type=positive_float, default=0.001, metavar="LR",
                        help="its learning rate (default: %(default)s)")
+    group.add_argument("--lr-decay", type=positive_float, default=1.0, metavar="F",
+                       help="multiply the learning rate by F after each epoch (default: "
+                            "%(default)s, a constant rate as in the book)")
     group.add_argument("--filters", type=positive_int, default=30, metavar="N",
                        help="5x5 filters in the convolution (default: %(default)s)")
     group.add_argument("--hidden", type=positive_int, default=100, metavar="N",
@@ -111,6 +114,7 @@ def train(net, optimizer, images, labels, sample, session, rng):
             session.on_batch((step + 1) * args.batch_size, steps * args.batch_size,
                              net.last_loss)
         session.record_epoch(epoch, _correct(net, sample), len(sample))
+        optimizer.lr *= args.lr_decay
 
 
 def _correct(net, pairs):
@@ -132,17 +136,18 @@ class ConvRun(TrainingSession):
         """Return the lines saying what is about to be trained, and on what."""
         a = self.args
         return ("Training SimpleConvNet (%d 5x5 filters, 2x2 max pooling, %d hidden ReLUs) on "
-                "%d %s images: %s of %d shuffled mini-batches of %d; %s, lr %s; "
+                "%d %s images: %s of %d shuffled mini-batches of %d; %s, lr %s%s; "
                 "seed %d.\nEach epoch is measured on the first %d %s images."
                 % (a.filters, a.hidden, self.n_training, mnist.DATASETS[a.dataset].title,
                    plural(a.epochs, "epoch"), self.steps, a.batch_size, a.optimizer, a.lr,
-                   self.seed, self.n_evaluation, a.evaluate_on))
+                   " times %s each epoch" % a.lr_decay if a.lr_decay != 1.0 else "", self.seed, self.n_evaluation, a.evaluate_on))
 
     def settings(self):
         """Return the run's settings for the metadata saved beside the network."""
         a = self.args
         data = {"net": "SimpleConvNet", "filters": a.filters, "hidden": a.hidden,
-                "optimizer": a.optimizer, "lr": a.lr, "mini_batch_size": a.batch_size,
+                "optimizer": a.optimizer, "lr": a.lr, "lr_decay": a.lr_decay,
+                "mini_batch_size": a.batch_size,
                 "steps_per_epoch": self.steps}
         if self.final is not None:
             data["final_correct"] = self.final
