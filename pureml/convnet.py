@@ -148,7 +148,7 @@ class SimpleConvNet(_LayeredNet):
                   ("W3", W3, (len(W2[0]) if W2 else 0, len(W3[0]) if W3 else 0)),
                   ("b3", params.get("b3"), (len(W3[0]) if W3 else 0,))]
         for key, value, shape in shapes:
-            if value is None or _shape_of(value) != shape:
+            if value is None or matrix.nested_shape(value) != shape:
                 raise LayerError("SimpleConvNet with input_dim %s and conv_param %s needs %s "
                                  "shaped %s" % (net.input_dim, net.conv_param, key,
                                                 "x".join(map(str, shape))))
@@ -162,15 +162,6 @@ class SimpleConvNet(_LayeredNet):
 
     def _last(self):
         return self.last_layer
-
-
-def _shape_of(value):
-    """Return the lengths along the first entries of nested lists."""
-    shape = []
-    while isinstance(value, list):
-        shape.append(len(value))
-        value = value[0] if value else None
-    return tuple(shape)
 
 
 # ---------------------------------------------------------------------------

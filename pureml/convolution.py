@@ -34,7 +34,6 @@ import, for the interpreter, as pureml.matrix chooses its kernels:
 or "fast") for a ``with`` block, as ``matrix.use`` does.
 """
 
-import contextlib
 import operator
 from itertools import chain, repeat
 
@@ -75,7 +74,7 @@ def _padded(channel, pad):
 
 def _shape(W):
     """Return (FN, C, FH, FW) of a filter bank."""
-    return len(W), len(W[0]), len(W[0][0]), len(W[0][0][0])
+    return matrix.nested_shape(W)
 
 
 def _output_shape(image, W, stride, pad):
@@ -454,25 +453,5 @@ KERNELS["fast"] = KERNELS["im2col"] if matrix.SUMPROD_IS_C else dict(
     else _pool_forward_builtin)
 
 
-def _install(name):
-    """Bind the module-level kernel names to the set called ``name``; return None."""
-    if name not in KERNELS:
-        raise ValueError("unknown kernels %r; expected one of %s"
-                         % (name, ", ".join(sorted(KERNELS))))
-    globals().update(KERNELS[name])
-    globals()["kernels"] = name
-
-
-@contextlib.contextmanager
-def use(name):
-    """Run the ``with`` block with this module's kernel set ``name``; restore the previous one."""
-    previous = kernels
-    _install(name)
-    try:
-        yield name
-    finally:
-        _install(previous)
-
-
-kernels = "fast"
-_install(kernels)
+#: use(name) switches this module's kernels for a with block, as matrix.use does.
+use = matrix.kernel_sets(globals(), KERNELS)

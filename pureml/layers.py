@@ -136,15 +136,6 @@ class Tanh:
 # Affine
 
 
-def _shape(example):
-    """Return the shape of one nested example, such as (1, 28, 28) or (784,)."""
-    shape = []
-    while isinstance(example, list):
-        shape.append(len(example))
-        example = example[0] if example else None
-    return tuple(shape)
-
-
 def _flatten(example, depth):
     """Return a nested example as one flat list (``depth`` is its number of levels)."""
     for _ in range(depth - 1):
@@ -193,7 +184,7 @@ class Affine:
         self.dx_of_zero_inputs = True
 
     def forward(self, x):
-        self.original_x_shape = _shape(x[0]) if x else (len(self.W),)
+        self.original_x_shape = matrix.nested_shape(x[0]) if x else (len(self.W),)
         if len(self.original_x_shape) > 1:
             depth = len(self.original_x_shape)
             x = [_flatten(example, depth) for example in x]
@@ -356,7 +347,7 @@ class BatchNormalization:
         self.dbeta = None
 
     def forward(self, x, train_flg=True):
-        self.input_shape = _shape(x[0]) if x else ()
+        self.input_shape = matrix.nested_shape(x[0]) if x else ()
         if len(self.input_shape) > 1:
             x = [_flatten(example, len(self.input_shape)) for example in x]
         _check_batch(x, len(self.gamma), "BatchNormalization's input")
@@ -438,7 +429,7 @@ def _check_images(x, channels, what):
     """Raise LayerError unless x is a non-empty batch of images of ``channels`` equal-sized channels."""
     if not isinstance(x, list) or not x:
         raise LayerError("%s must be a non-empty batch (a list of images)" % what)
-    shape = _shape(x[0])
+    shape = matrix.nested_shape(x[0])
     if len(shape) != 3 or shape[0] != channels:
         raise LayerError("%s: an image must be %d channels of rows, not of shape %s"
                          % (what, channels, "x".join(map(str, shape)) or "a number"))
@@ -463,7 +454,7 @@ class Convolution:
     """
 
     def __init__(self, W, b, stride=1, pad=0):
-        if not (W and isinstance(W, list) and len(_shape(W)) == 4):
+        if not (W and isinstance(W, list) and len(matrix.nested_shape(W)) == 4):
             raise LayerError("Convolution needs W as FN filters x C channels x FH x FW")
         if len(b) != len(W):
             raise LayerError("Convolution has %d filters but %d biases" % (len(W), len(b)))

@@ -30,16 +30,16 @@ from operator import itemgetter, mul
 
 # The per-example operations, importable from here too (matrix.sumprod ...).
 from pureml.vectors import (PYPY, SUMPROD_IS_C, _sumprod_plain, add, argmax,  # noqa: F401
-                            dot, gaussian, hadamard, matvec, outer, scale, shape, sub,
-                            sumprod, transpose, transpose_matvec, zeros)
+                            dot, gaussian, hadamard, matvec, nested_shape, outer, scale, shape,
+                            sub, sumprod, transpose, transpose_matvec, zeros)
 
 __all__ = [
     "sumprod", "dot", "matvec", "affine", "transpose", "transpose_matvec",
     "outer", "hadamard", "add", "sub", "scale", "zeros", "gaussian",
-    "argmax", "shape", "affine_rows", "affine_rows_at", "transpose_matvec_rows",
+    "argmax", "shape", "nested_shape", "affine_rows", "affine_rows_at", "transpose_matvec_rows",
     "transpose_outer_products", "matmul", "matmul_transposed", "transposed_matmul",
     "column_sums", "add_outer_products", "add_row_sums", "scale_in_place",
-    "add_scaled_in_place", "use", "KERNELS", "SUMPROD_IS_C", "PYPY",
+    "add_scaled_in_place", "use", "kernel_sets", "KERNELS", "SUMPROD_IS_C", "PYPY",
     "LOOPS_ARE_FAST",
 ]
 
@@ -521,28 +521,38 @@ _FAST = {
 KERNELS = {"plain": _PLAIN, "builtin": _BUILTIN, "fast": _FAST}
 
 
-def _install(name):
-    """Bind the module-level kernel names to the set called ``name``; return None."""
-    if name not in KERNELS:
-        raise ValueError("unknown kernels %r; expected one of %s"
-                         % (name, ", ".join(sorted(KERNELS))))
-    globals().update(KERNELS[name])
-    globals()["kernels"] = name
+def kernel_sets(namespace, sets, default="fast"):
+    """Bind a module's kernel names to ``sets[default]``; return its ``use(name)``.
 
-
-@contextlib.contextmanager
-def use(name):
-    """Run the ``with`` block with the kernel set ``name``: "plain", "builtin" or "fast".
-
-    The previous set is restored afterwards.  Yields the name.
+    ``namespace`` is the module's globals() and ``sets`` maps each set's
+    name to {kernel name: function}.  The returned context manager runs a
+    ``with`` block with another set and restores the previous one; the
+    name in use is the module's ``kernels``.  pureml.convolution uses it
+    too.
     """
-    previous = kernels
-    _install(name)
-    try:
-        yield name
-    finally:
-        _install(previous)
+    def install(name):
+        if name not in sets:
+            raise ValueError("unknown kernels %r; expected one of %s"
+                             % (name, ", ".join(sorted(sets))))
+        namespace.update(sets[name])
+        namespace["kernels"] = name
+
+    @contextlib.contextmanager
+    def use(name):
+        """Run the ``with`` block with the kernel set ``name``; yield the name.
+
+        The previous set is restored afterwards.
+        """
+        previous = namespace["kernels"]
+        install(name)
+        try:
+            yield name
+        finally:
+            install(previous)
+
+    install(default)
+    return use
 
 
-kernels = "fast"
-_install(kernels)
+#: use("plain"), use("builtin") or use("fast") switches the kernels for a with block.
+use = kernel_sets(globals(), KERNELS)

@@ -18,6 +18,7 @@ import math
 import os
 
 from pureml.errors import ModelFileError
+from pureml.vectors import nested_shape
 
 __all__ = ["MAX_FILE_BYTES", "ModelFileError", "read_json", "require_keys", "number",
            "vector", "matrix", "tensor", "kind"]
@@ -153,23 +154,14 @@ def tensor(values, where, name):
     if isinstance(values, list) and values and isinstance(values[0], list) and \
             values[0] and isinstance(values[0][0], list):
         parts = [tensor(part, "%s[%d]" % (where, i), name) for i, part in enumerate(values)]
-        first = _depth_shape(parts[0])
+        first = nested_shape(parts[0])
         for i, part in enumerate(parts):
-            if _depth_shape(part) != first:
+            if nested_shape(part) != first:
                 raise ModelFileError("%s: %s[%d] is shaped %s, but %s[0] is %s"
-                                     % (name, where, i, "x".join(map(str, _depth_shape(part))),
+                                     % (name, where, i, "x".join(map(str, nested_shape(part))),
                                         where, "x".join(map(str, first))))
         return parts
     return matrix(values, where, name)
-
-
-def _depth_shape(value):
-    """Return the lengths along the first entries of nested lists: (FN, C, FH, FW), say."""
-    shape = []
-    while isinstance(value, list):
-        shape.append(len(value))
-        value = value[0] if value else None
-    return tuple(shape)
 
 
 def kind(value):

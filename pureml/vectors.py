@@ -28,7 +28,7 @@ from operator import add as _add  # the module defines its own add(u, v)
 from operator import mul
 
 __all__ = ["sumprod", "dot", "matvec", "transpose", "transpose_matvec", "outer",
-           "hadamard", "add", "sub", "scale", "zeros", "gaussian", "argmax", "shape",
+           "hadamard", "add", "sub", "scale", "zeros", "gaussian", "argmax", "shape", "nested_shape",
            "SUMPROD_IS_C", "PYPY"]
 
 PYPY = platform.python_implementation() == "PyPy"
@@ -76,6 +76,20 @@ def shape(m):
     (2, 3)
     """
     return (len(m), len(m[0]) if m else 0)
+
+
+def nested_shape(value):
+    """Return the lengths along the first entries of nested lists: (rows, columns) of a
+    matrix, (C, H, W) of an image, (FN, C, FH, FW) of a conv layer's filters.
+
+    >>> nested_shape([[[1.0, 2.0, 3.0]], [[4.0, 5.0, 6.0]]])
+    (2, 1, 3)
+    """
+    lengths = []
+    while isinstance(value, list):
+        lengths.append(len(value))
+        value = value[0] if value else None
+    return tuple(lengths)
 
 
 def zeros(rows, cols=None):
