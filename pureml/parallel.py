@@ -167,6 +167,7 @@ class Split:
         self.workers = list(workers)            # the parent's Process objects
         self.parent_pid = parent_pid            # a worker's parent
         self.net = None                         # the network this process trains
+        self.send_rows = lambda: self._send_rows(self.net)     # a worker's answer to GATHER
         self.batch = 0
         self.sequence = 0                       # of commands
         self.epoch = 0
@@ -179,8 +180,11 @@ class Split:
         if self.interrupted:                    # a deferred Ctrl-C, between two mini-batches
             self.interrupted = False
             raise KeyboardInterrupt
+        return self.exchange(matrix.affine_rows(w[self.lo:self.hi], xs, b[self.lo:self.hi]))
+
+    def exchange(self, mine):
+        """Share this process's columns of the batch's z (``mine``, one row per example); return all of z."""
         board, lo, hi, width = self.board, self.lo, self.hi, self.board.width
-        mine = matrix.affine_rows(w[lo:hi], xs, b[lo:hi])
         self.batch += 1
         base = 1 + (self.batch % 2) * board.z_size
         doubles = board.doubles
@@ -192,7 +196,7 @@ class Split:
         batch = self.batch
         self._wait(lambda: min(counters) >= batch)
         return [doubles[base + i * width:base + (i + 1) * width].tolist()
-                for i in range(len(xs))]
+                for i in range(len(mine))]
 
     def step(self, w, b, deltas, inputs, rate, decay, mu, velocity):
         """Move only this process's rows of layer 1, exactly as the whole step would.
@@ -254,10 +258,13 @@ class Split:
         sequence = self._command(_GATHER)
         acks = self.board.ints[2 + self.board.processes:]
         self._wait(lambda: min(acks[1:]) >= sequence)
+        self.read_rows(net.weights[0], net.biases[0],
+                       net._velocities[0] if net._velocities else None)
+
+    def read_rows(self, w0, b0, velocity=None):
+        """Copy the workers' rows (neuron j: its incoming weights and bias) into w0 and b0."""
         board, doubles, n_in = self.board, self.board.doubles, self.board.n_in
         base = 1 + 2 * board.z_size
-        w0, b0 = net.weights[0], net.biases[0]
-        velocity = net._velocities[0] if net._velocities else None
         for lo, hi in self.bounds[1:]:
             for j in range(lo, hi):
                 start = base + j * board.row_size
@@ -295,9 +302,8 @@ class Split:
 
     # -- a worker's side --------------------------------------------------------------
 
-    def _obey(self, net=None):
+    def _obey(self):
         """Carry out the parent's latest command (a worker); return its code when it is CONTINUE."""
-        net = net if net is not None else self.net
         word = self.board.ints[0]
         sequence, code = divmod(word, 8)
         if sequence <= self.sequence:
@@ -306,20 +312,24 @@ class Split:
         if code == _STOP:
             raise _Stop
         if code == _GATHER:
-            self._send_rows(net)
+            self.send_rows()
             self.board.ints[2 + self.board.processes + self.part] = sequence
             return None
         return code
 
     def _send_rows(self, net):
         """Write this worker's rows of layer 1 (and velocities) where the parent gathers them."""
+        self.write_rows(net.weights[0][self.lo:self.hi], net.biases[0][self.lo:self.hi],
+                        net._velocities[0] if net._velocities else None)
+
+    def write_rows(self, rows, biases, velocity=None):
+        """Write this worker's neurons (its rows, biases, velocities) where the parent gathers them."""
         board, doubles, n_in = self.board, self.board.doubles, self.board.n_in
         base = 1 + 2 * board.z_size
-        velocity = net._velocities[0] if net._velocities else None
-        for j in range(self.lo, self.hi):
+        for j, row, bias in zip(range(self.lo, self.hi), rows, biases):
             start = base + j * board.row_size
-            doubles[start:start + n_in] = array.array("d", net.weights[0][j])
-            doubles[start + n_in] = net.biases[0][j]
+            doubles[start:start + n_in] = array.array("d", row)
+            doubles[start + n_in] = bias
             if velocity is not None and board.row_size > n_in + 1:
                 doubles[start + n_in + 1:start + 2 * n_in + 1] = array.array("d", velocity[0][j])
                 doubles[start + 2 * n_in + 1] = velocity[1][j]

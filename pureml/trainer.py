@@ -27,7 +27,7 @@ import numbers
 import random
 import sys
 
-from pureml import terminal
+from pureml import parallel_layers, terminal
 from pureml.layers import LayerError
 from pureml.optimizers import make_optimizer
 
@@ -69,14 +69,17 @@ class Trainer:
     mini-batches repeatable.  ``on_step(trainer)`` is called after every
     step and ``on_epoch(trainer)`` after every epoch's measurements; either
     may raise (KeyboardInterrupt, say) to stop training between two steps,
-    with the network whole.
+    with the network whole.  ``workers`` (an int, or "auto") shares the
+    first Affine's hidden units among that many processes
+    (pureml.parallel_layers): the network comes out the same, bit for bit.
     """
 
     def __init__(self, network, x_train, t_train, x_test, t_test, epochs=20,
                  mini_batch_size=100, optimizer="SGD", optimizer_param=None,
                  evaluate_sample_num_per_epoch=None, verbose=True, seed=None,
-                 on_step=None, on_epoch=None, stream=None):
+                 on_step=None, on_epoch=None, stream=None, workers=1):
         self.network = network
+        self.workers = workers
         self.verbose = verbose
         self.x_train, self.t_train = _check_pair(x_train, t_train, "the training data")
         self.x_test, self.t_test = _check_pair(x_test, t_test, "the test data")
@@ -105,6 +108,7 @@ class Trainer:
         self.test_acc_list = []
         self.progress = None
         self._epoch_start_iter = 0
+        self._split = None
 
     def train_step(self):
         """Draw a mini-batch, update the network on it, and measure at an epoch's turn; return the loss."""
@@ -117,13 +121,18 @@ class Trainer:
         if not math.isfinite(loss):
             raise TrainerError("the loss became %r at step %d: the learning rate is too "
                                "large; try a smaller lr" % (loss, self.current_iter))
-        self.optimizer.update(self.network.params, grads)
+        split = self._split
+        self.optimizer.update(split.params if split else self.network.params, grads)
         self.train_loss_list.append(loss)
 
         if self.current_iter % self.iter_per_epoch == 0:
             self.current_epoch += 1
             self._epoch_start_iter = self.current_iter
+            if split:
+                split.gather()          # the whole network, before it is measured
             self._measure()
+            if split:
+                split.resume()
         self.current_iter += 1
         return loss
 
@@ -148,14 +157,22 @@ class Trainer:
 
     def train(self):
         """Run every step, then measure the whole test set; return its accuracy."""
+        workers = 1 if self.workers == 1 else parallel_layers.can_split(self.network,
+                                                                         self.workers)
+        self._split = parallel_layers.start(self, workers) if workers > 1 else None
+        interrupted = True
         try:
             for _ in range(self.max_iter):
                 self.train_step()
                 self._show_progress()
                 if self.on_step is not None:
                     self.on_step(self)
+            interrupted = False
         finally:
             self._close_progress()
+            if self._split is not None:
+                parallel_layers.finish(self._split, interrupted)
+                self._split = None
         test_acc = self.network.accuracy(self.x_test, self.t_test)
         if self.verbose:
             print("=============== Final Test Accuracy ===============")
