@@ -83,7 +83,10 @@ class Trainer:
         self.verbose = verbose
         self.x_train, self.t_train = _check_pair(x_train, t_train, "the training data")
         self.x_test, self.t_test = _check_pair(x_test, t_test, "the test data")
-        self.epochs = _check_count(epochs, "epochs", minimum=0)
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, float)) or \
+                not math.isfinite(epochs) or epochs < 0:
+            raise TrainerError("epochs must be a number of at least 0, not %r" % (epochs,))
+        self.epochs = epochs
         self.batch_size = _check_count(mini_batch_size, "mini_batch_size")
         if evaluate_sample_num_per_epoch is not None:
             evaluate_sample_num_per_epoch = _check_count(

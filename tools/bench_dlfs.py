@@ -28,6 +28,7 @@ from pureml import matrix
 from pureml.layernet import TwoLayerNet
 from pureml.mnist import load_mnist
 from pureml.optimizers import SGD
+from pureml.trainer import Trainer
 
 try:                                    # numpy is optional: only to time the book's code
     from tools import dlfs_numpy
@@ -53,6 +54,48 @@ def train_neuralnet(data, iters, seed=1):
         grads = network.gradient(x_batch, t_batch)
         optimizer.update(network.params, grads)
     return time.perf_counter() - start
+
+
+def train_with_trainer(data, iters, workers, seed=1):
+    """Run the same workload through Trainer with ``workers`` processes; return (seconds, params).
+
+    Trainer draws its batches as chapter 5 does; its measurements (once an
+    epoch, and at the end) are cut to 100 images, so that the time is the
+    training's.
+    """
+    (x_train, t_train), (x_test, t_test) = data
+    x_test, t_test = x_test[:100], t_test[:100]
+    network = TwoLayerNet(input_size=784, hidden_size=50, output_size=10, seed=seed)
+    epochs = iters * BATCH_SIZE / len(x_train)
+    trainer = Trainer(network, x_train, t_train, x_test, t_test, epochs=epochs,
+                      mini_batch_size=BATCH_SIZE, optimizer="sgd", optimizer_param={"lr": 0.1},
+                      evaluate_sample_num_per_epoch=100, verbose=False, seed=seed,
+                      workers=workers)
+    start = time.perf_counter()
+    trainer.train()
+    return time.perf_counter() - start, network.params
+
+
+def time_workers(data_root, iters, workers, repeat):
+    """Time Trainer with 1 and ``workers`` processes in turn; return the figures.
+
+    The networks must come out the same, bit for bit, in every round.
+    """
+    data = load_mnist(data_root, one_hot_label=True)
+    if matrix.PYPY:
+        train_with_trainer(data, 500, 1)
+        train_with_trainer(data, 500, workers)
+    one, many = [], []
+    for _ in range(repeat):
+        seconds, params_one = train_with_trainer(data, iters, 1)
+        one.append(seconds * BOOK_ITERS / iters)
+        seconds, params_many = train_with_trainer(data, iters, workers)
+        many.append(seconds * BOOK_ITERS / iters)
+        if params_many != params_one:
+            raise AssertionError("workers=%d gave another network than one process" % workers)
+    return {"workers": workers, "iters_timed": iters, "one": one, "many": many,
+            "one_median": statistics.median(one), "many_median": statistics.median(many),
+            "speedup": statistics.median(one) / statistics.median(many)}
 
 
 def time_numpy(data_root, numpy_python, arrays):
@@ -124,8 +167,14 @@ def main(argv=None):
     parser.add_argument("--numpy-python", metavar="PYTHON",
                         help="an interpreter with numpy, to time the book's code in")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="also time Trainer with 1 and with N processes, in turn")
     args = parser.parse_args(argv)
     figures = measure(args.data, args.iters, args.repeat, args.numpy_python)
+    if args.workers > 1:
+        figures["trainer"] = time_workers(args.data, args.iters or (3000 if matrix.PYPY else
+                                                                     300),
+                                          args.workers, args.repeat)
     figures.update(implementation=platform.python_implementation(),
                    version=platform.python_version(), kernels=matrix.kernels,
                    date=time.strftime("%Y-%m-%d %H:%M"))
@@ -134,6 +183,11 @@ def main(argv=None):
         return 0
     print("%(implementation)s %(version)s, kernels %(kernels)s, %(date)s" % figures)
     print("\n".join(describe(figures)))
+    if "trainer" in figures:
+        t = figures["trainer"]
+        print("  Trainer, the same workload: 1 process %.1f s, %d processes %.1f s per 10,000 "
+              "iterations (%.2fx; the same network)" % (t["one_median"], t["workers"],
+                                                        t["many_median"], t["speedup"]))
     return 0
 
 
