@@ -18,8 +18,15 @@ standard library.  The modules, each one idea:
     optimizers   DLFS's SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam
     layernet     DLFS's TwoLayerNet and MultiLayerNet, and their params files
     trainer      DLFS's Trainer
-    matrix       vectors and matrices as lists, and the fast kernels both
-                 books' networks run on
+    convnet      DLFS's SimpleConvNet and Nielsen's network3 layers
+    network3     chapter 6's network3.py names (Network, ConvPoolLayer ...)
+    vectors      vectors and matrices as lists; the one primitive, sumprod
+    matrix       the fast batch kernels both books' networks run on
+    convolution  convolution and max pooling, plain and fast
+    parallel     SGD on several processes, the same weights bit for bit
+    parallel_layers  the same for DLFS's Trainer
+    models       any saved network behind one face (evaluate, predict, serve)
+    server       ``pureml serve``: the draw-a-digit page and its JSON API
     mnist        the book's mnist_loader and DLFS's load_mnist, reading
                  MNIST's IDX files; download
     idx          the IDX file format, read and written with struct and gzip
@@ -30,7 +37,7 @@ standard library.  The modules, each one idea:
     fileio       atomic, power-cut-safe saves
     plot         training curves as SVG
     terminal     digits, progress bars and tables in the terminal
-    cli          ``python -m pureml``: train, evaluate, predict, show,
+    cli          ``python -m pureml``: train, evaluate, predict, serve, show,
                  download, gradcheck (a module each)
 """
 

@@ -9,14 +9,18 @@ respect to its input, keeping the parameters' gradients (``self.dW``,
 ``self.db``) for the optimizer.
 
 The shapes are the book's, in lists.  A batch ``x`` is a list of examples
-and an example a flat list of floats (784 for MNIST).  ``W`` is a list of
-input_size rows of output_size floats, so ``W[i][j]`` is the book's
-``W[i, j]``; a bias is a flat list.  A layer holds the caller's own lists,
-as the book's layers hold its numpy arrays, so when an optimizer updates
-``params['W1']`` in place the layer sees it at once.
+and an example a flat list of floats (784 for MNIST), or, for chapter 7's
+Convolution and Pooling, an image: a list of channels, each a list of rows
+(the book's N x C x H x W).  ``W`` is a list of input_size rows of
+output_size floats, so ``W[i][j]`` is the book's ``W[i, j]`` (a
+Convolution's is FN x C x FH x FW); a bias is a flat list.  A layer holds
+the caller's own lists, as the book's layers hold its numpy arrays, so
+when an optimizer updates ``params['W1']`` in place the layer sees it at
+once.
 
 The arithmetic of Affine is ``pureml.matrix``'s, the same kernels that
-Nielsen's network uses: nothing is computed twice over.
+Nielsen's network uses, and that of Convolution and Pooling is
+``pureml.convolution``'s: nothing is computed twice over.
 """
 
 import math
