@@ -13,6 +13,7 @@ files (``save_params``: TwoLayerNet, MultiLayerNet, SimpleConvNet).
     model.outputs(xs)   the output activations for a batch of flat inputs
                         (the softmax of the scores for a layered network)
     model.trace(x)      (output, [each hidden layer's activations]) for one input
+                        (a conv net's feature maps are left out)
     model.input_maps()  each first-layer unit's incoming weights, one list of
                         784 numbers (or a filter) per unit, for drawing
 
@@ -23,7 +24,7 @@ ModelFileError naming the file for anything malformed.
 from pureml import convnet, matrix, modelfile, network
 from pureml.activations import Softmax
 from pureml.errors import ModelFileError
-from pureml.layers import Affine, Convolution, Pooling, Relu, Sigmoid, Tanh
+from pureml.layers import Affine, Convolution, Relu, Sigmoid, Tanh
 
 __all__ = ["Model", "load"]
 
@@ -78,8 +79,10 @@ class Model:
         for layer in net.layers.values():
             value = layer.forward(value) if not hasattr(layer, "train_flg") \
                 else layer.forward(value, False)
-            if isinstance(layer, (Relu, Sigmoid, Tanh, Pooling)):
-                hidden.append(_flat(value[0]))
+            # The hidden units' activations; a conv layer's feature maps
+            # (thousands of numbers) are left out.
+            if isinstance(layer, (Relu, Sigmoid, Tanh)) and not isinstance(value[0][0], list):
+                hidden.append(list(value[0]))
         return Softmax.fn(value[0]), hidden
 
     def input_maps(self):
