@@ -43,6 +43,7 @@ import sys
 import time
 
 from pureml import matrix
+from pureml.vectors import PYPY
 from pureml.errors import NetworkError
 
 __all__ = ["WorkerError", "usable_cores", "resolve_workers", "resolve_data_workers", "start",
@@ -50,6 +51,12 @@ __all__ = ["WorkerError", "usable_cores", "resolve_workers", "resolve_data_worke
 
 #: Below this many weights in the first layer a mini-batch is too little work to share.
 MIN_SPLIT_WEIGHTS = 16000
+
+#: Whether "auto" may use more than one process here.  Not on PyPy: its JIT
+#: makes a mini-batch so quick that the exchange costs more than it saves
+#: (tools/bench_workers.py: 2 processes 0.66x the speed of 1 for [784, 30,
+#: 10], 0.83x for [784, 100, 10], 0.87x for evaluating 10,000 images).
+AUTO_SPLITS = not PYPY
 
 _SPINS = 4000                   # busy checks before yielding the CPU
 _CHECK_EVERY = 0.02             # seconds between liveness checks while waiting
@@ -79,13 +86,14 @@ def resolve_workers(workers, sizes):
     """Return the number of processes to train a network of ``sizes`` with.
 
     ``workers`` is an int of at least 1 or "auto": the usable cores, but 1
-    where sharing does not pay (a first layer of fewer than
-    MIN_SPLIT_WEIGHTS weights, or a platform that cannot fork) and never
+    where sharing does not pay (on PyPy, for a first layer of fewer than
+    MIN_SPLIT_WEIGHTS weights, or on a platform that cannot fork) and never
     more than the first layer's neurons.  Raises NetworkError otherwise.
     """
     neurons = sizes[1]
     if workers == "auto":
-        if _fork_context() is None or sizes[0] * neurons < MIN_SPLIT_WEIGHTS:
+        if (not AUTO_SPLITS or _fork_context() is None
+                or sizes[0] * neurons < MIN_SPLIT_WEIGHTS):
             return 1
         return max(1, min(usable_cores(), neurons))
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
@@ -101,9 +109,9 @@ def resolve_workers(workers, sizes):
 
 
 def resolve_data_workers(workers):
-    """Return the processes to measure with: "auto" is the usable cores (1 without fork)."""
+    """Return the processes to measure with: "auto" is the usable cores (1 on PyPy or without fork)."""
     if workers == "auto":
-        return usable_cores() if _fork_context() is not None else 1
+        return usable_cores() if AUTO_SPLITS and _fork_context() is not None else 1
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise NetworkError("workers must be a whole number of at least 1, or 'auto', not %r"
                            % (workers,))

@@ -199,12 +199,50 @@ class TrainConvTest(CommandCase):
         saved = []
         for workers in ("1", "2"):
             path = os.path.join(tmp, "net%s.json" % workers)
-            self.assertSucceeded(pureml("train", "--epochs", "1", "--seed", "4", "--sizes",
-                                        "784,12,10", "--workers", workers, "--save", path,
-                                        *SPLIT))
+            result = pureml("train", "--epochs", "1", "--seed", "4", "--sizes", "784,12,10",
+                            "--workers", workers, "--save", path, *SPLIT)
+            self.assertSucceeded(result)
+            self.assertEqual(", 2 processes;" in result.stderr, workers == "2", result.stderr)
             with open(path) as f:
                 saved.append(json.load(f)["weights"])
         self.assertEqual(saved[0], saved[1])
+
+    def test_workers_auto_is_the_default_and_one_for_a_small_first_layer(self):
+        # SMALL's first layer, 784 x 10, is too little work to share.
+        result = pureml("train", "--epochs", "1", "--seed", "4", *SMALL)
+        self.assertSucceeded(result)
+        self.assertNotIn("processes", result.stderr)
+
+    def test_keep_best_saves_the_epoch_best_on_validation_and_measures_the_test_set(self):
+        model = os.path.join(self.temporary_folder(), "best.json")
+        result = pureml("train", "--epochs", "4", "--seed", "5", "--keep-best",
+                        "--evaluate-on", "validation", "--evaluate-samples", str(N_VALIDATION),
+                        "--save", model, *CONV)
+        self.assertSucceeded(result)
+        epochs = [int(line.split()[2]) for line in result.stdout.splitlines()
+                  if line.startswith("Epoch ")]
+        self.assertEqual(len(epochs), 4)
+        with open(model) as f:
+            metadata = json.load(f)["metadata"]
+        best = epochs.index(max(epochs))            # the first epoch with the most right
+        self.assertEqual(metadata["best_epoch"], best)
+        self.assertEqual(metadata["kept_epoch"], best)
+        self.assertIn("Kept the network of epoch %d, the best on the validation images."
+                      % best, result.stderr)
+        test_correct = metadata["test_correct"]
+        self.assertIn("On the %d test images: %d / %d" % (N_TEST, test_correct, N_TEST),
+                      result.stdout)
+        # The file holds the kept network: evaluate finds the same test figure.
+        evaluated = pureml("evaluate", model, *SPLIT)
+        self.assertSucceeded(evaluated)
+        self.assertIn("Accuracy on the %d test images: %d / %d"
+                      % (N_TEST, test_correct, N_TEST), evaluated.stdout)
+
+    def test_keep_best_refuses_to_choose_on_the_test_set(self):
+        result = pureml("train", "--keep-best", *CONV)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("argument --keep-best: choosing the best epoch on the test set",
+                      result.stderr)
 
     def test_a_diverging_run_is_one_clear_error(self):
         result = pureml("train", "--epochs", "3", "--optimizer", "sgd", "--lr", "1e300",

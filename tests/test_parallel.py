@@ -18,6 +18,7 @@ import unittest
 from pureml import network, parallel
 from pureml.activations import ReLU, Sigmoid, Tanh
 from pureml.costs import CrossEntropyCost, LogLikelihoodCost, QuadraticCost
+from pureml.vectors import PYPY
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CAN_FORK = parallel._fork_context() is not None
@@ -218,8 +219,19 @@ class WorkersArgumentTest(unittest.TestCase):
         self.assertEqual(parallel.resolve_workers("auto", [10, 5, 2]), 1)
 
     def test_auto_uses_the_cores_for_a_large_one(self):
-        expected = min(parallel.usable_cores(), 30) if CAN_FORK else 1
+        expected = min(parallel.usable_cores(), 30) if CAN_FORK and not PYPY else 1
         self.assertEqual(parallel.resolve_workers("auto", [784, 30, 10]), expected)
+
+    def test_auto_is_one_on_pypy(self):
+        # Measured: on PyPy two processes are slower than one (see AUTO_SPLITS).
+        if not PYPY:
+            self.skipTest("this interpreter is not PyPy")
+        self.assertEqual(parallel.resolve_workers("auto", [784, 100, 10]), 1)
+        self.assertEqual(parallel.resolve_data_workers("auto"), 1)
+
+    def test_auto_measures_on_the_cores(self):
+        expected = parallel.usable_cores() if CAN_FORK and not PYPY else 1
+        self.assertEqual(parallel.resolve_data_workers("auto"), expected)
 
     def test_bad_values(self):
         for workers in (0, -1, 1.5, "2", True, None):

@@ -19,7 +19,7 @@ def add_parser(commands):
     parser.add_argument("model", metavar="MODEL.json", help="a network saved by train --save")
     parser.add_argument("--set", choices=("test", "validation", "train"), default="test",
                         help="the images to measure on (default: %(default)s)")
-    parser.add_argument("--workers", type=workers, default=1, metavar="N|auto",
+    parser.add_argument("--workers", type=workers, default="auto", metavar="N|auto",
                         help="processes to share the images among (default: %(default)s)")
     parser.add_argument("--misclassified", type=nonnegative_int, default=0, metavar="N",
                         help="also draw the first N images the network gets wrong")

@@ -24,10 +24,11 @@ __all__ = ["TrainingSession", "sigint_handler", "prepare_data"]
 
 
 def prepare_data(args):
-    """Check --save and --plot, load the data; return ((images, labels), evaluation pairs).
+    """Check --save and --plot, load the data; return ((images, labels), evaluation pairs, test pairs).
 
-    The training images are the training set (cut to --limit), and the
-    evaluation pairs (image, label) the set --evaluate-on names.  Says what
+    The training images are the training set (cut to --limit), the
+    evaluation pairs (image, label) the set --evaluate-on names, and the
+    test pairs the test set (the same list when that is the one).  Says what
     it loads on stderr unless --quiet; CommandError for an empty set.
     """
     check_output(args.parser, "--save", args.save)
@@ -46,12 +47,13 @@ def prepare_data(args):
             say("--limit %d: there are only %d training images; using them all"
                 % (args.limit, len(labels)))
         images, labels = images[:args.limit], labels[:args.limit]
-    evaluation_data = labelled(test if args.evaluate_on == "test" else validation)
+    test_data = labelled(test)
+    evaluation_data = test_data if args.evaluate_on == "test" else labelled(validation)
     if not evaluation_data:
         raise CommandError("the %s set is empty, so there is nothing to evaluate on%s"
                            % (args.evaluate_on, " (see --validation-size)"
                               if args.evaluate_on == "validation" else ""))
-    return (images, labels), evaluation_data
+    return (images, labels), evaluation_data, test_data
 
 
 class sigint_handler:

@@ -6,7 +6,7 @@ option.  The progress bar, Ctrl-C and the files are pureml.cli.session's.
 
 import random
 
-from pureml import mnist, network, plot
+from pureml import mnist, network, parallel, plot
 from pureml.cli import train_conv
 from pureml.cli.common import (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error, plural, say,
                                sizes_text)
@@ -69,7 +69,7 @@ def add_parser(commands):
     sgd.add_argument("--evaluate-on", choices=("test", "validation"), default="test",
                      help="the images each epoch is measured on, and that early "
                           "stopping and the eta schedule watch (default: %(default)s)")
-    sgd.add_argument("--workers", type=workers, default=1, metavar="N|auto",
+    sgd.add_argument("--workers", type=workers, default="auto", metavar="N|auto",
                      help="processes to share the first layer's neurons among: the "
                           "weights come out the same, bit for bit; auto uses the cores "
                           "where that pays (default: %(default)s)")
@@ -99,7 +99,8 @@ def run(args):
         parser.error("argument --sizes: the network must start with 784 inputs (28x28 "
                      "pixels) and end with 10 outputs (the classes), such as 784,30,10; "
                      "got %s" % ",".join(map(str, args.sizes)))
-    (images_, labels), evaluation_data = prepare_data(args)
+    args.workers = parallel.resolve_workers(args.workers, args.sizes)
+    (images_, labels), evaluation_data, _ = prepare_data(args)
     training_data = [(x, mnist.vectorized_result(y)) for x, y in zip(images_, labels)]
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2 ** 31)
     net = network.Network(args.sizes, cost=COSTS[args.cost],
@@ -162,6 +163,8 @@ class TrainingRun(TrainingSession):
             extras.append("early stopping after %d" % a.early_stopping)
         if a.eta_schedule:
             extras.append("eta schedule %d" % a.eta_schedule)
+        if a.workers > 1:
+            extras.append("%d processes" % a.workers)
         return ("Training %s on %d %s images: %s, mini-batches of %d, eta %s%s; "
                 "%s cost, %s neurons, %s init; seed %d.\n"
                 "Each epoch is measured on the %d %s images."

@@ -4,12 +4,17 @@ Each epoch is one pass over the training images in a fresh random order,
 in mini-batches; the optimizer (Adam with lr 0.001 by default, as the
 book's train_convnet.py) updates the network after each, and then the
 network is measured on the first --evaluate-samples images of the
-evaluation set; the whole set is measured once at the end.  (The book's
+evaluation set; the whole set is measured once at the end.  With
+--keep-best (and --evaluate-on validation) the network of the epoch that
+did best on the validation images is kept, measured on the test set and
+saved: network3's rule, which chooses on the validation set and reports
+the test set, so that the test images never choose.  (The book's
 Trainer draws its mini-batches with replacement instead; pureml.trainer
 does as the book does.)  The network is
 saved with save_params; evaluate, predict and serve read it.
 """
 
+import copy
 import math
 import random
 
@@ -26,7 +31,7 @@ __all__ = ["add_options", "run"]
 NIELSEN_ONLY = {"sizes": [784, 30, 10], "cost": "quadratic", "activation": "sigmoid",
                 "init": "large", "eta": 3.0, "lmbda": 0.0, "momentum": 0.0,
                 "early_stopping": 0, "eta_schedule": 0, "monitor_training": False,
-                "workers": 1}
+                "workers": "auto"}
 
 
 def add_options(parser):
@@ -46,6 +51,11 @@ def add_options(parser):
     group.add_argument("--evaluate-samples", type=positive_int, default=1000, metavar="N",
                        help="images of the evaluation set measured after each epoch; the "
                             "whole set is measured at the end (default: %(default)s)")
+    group.add_argument("--keep-best", action="store_true",
+                       help="keep (and --save) the network of the epoch that did best on "
+                            "the evaluation set, and measure it on the test set at the end; "
+                            "needs --evaluate-on validation, so that the test images never "
+                            "choose (network3's rule)")
 
 
 def run(args):
@@ -55,9 +65,12 @@ def run(args):
             args.parser.error("argument --%s: applies to --net nielsen; the conv net takes "
                               "--optimizer, --lr, --filters and --hidden"
                               % name.replace("_", "-"))
+    if args.keep_best and args.evaluate_on != "validation":
+        args.parser.error("argument --keep-best: choosing the best epoch on the test set would "
+                          "let the test images choose; add --evaluate-on validation")
     args.epochs = args.epochs or 20
     args.batch_size = args.batch_size or 100
-    (images, labels), evaluation_data = prepare_data(args)
+    (images, labels), evaluation_data, test_data = prepare_data(args)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2 ** 31)
     net = convnet.SimpleConvNet(conv_param={"filter_num": args.filters, "filter_size": 5,
                                             "pad": 0, "stride": 1},
@@ -65,13 +78,15 @@ def run(args):
     optimizer = make_optimizer(args.optimizer, {"lr": args.lr})
     sample = evaluation_data[:args.evaluate_samples]
     session = ConvRun(args, seed, len(images), len(sample))
+    kept = {}                   # with --keep-best: a copy of the best epoch's params
     if not args.quiet:
         say(session.describe())
     status = EXIT_OK
     with sigint_handler(session.interrupt):
         try:
             session.open_progress()
-            train(net, optimizer, images, labels, sample, session, random.Random(seed))
+            train(net, optimizer, images, labels, sample, session, random.Random(seed),
+                  on_best=kept.update if args.keep_best else None)
         except KeyboardInterrupt:
             status = EXIT_INTERRUPTED
         except FloatingPointError as exc:
@@ -86,18 +101,32 @@ def run(args):
         if status == EXIT_INTERRUPTED:
             say(session.interruption())
         session.summarize()
+        if kept:
+            for key, value in kept.items():
+                net.params[key][:] = value      # in place: the layers hold these lists
+            say("Kept the network of epoch %d, the best on the %s images."
+                % (session.best[1], args.evaluate_on))
         if status == EXIT_OK and len(sample) < len(evaluation_data):
             session.final = _correct(net, evaluation_data)
             print("On all %d %s images: %d / %d (%s)" % (
                 len(evaluation_data), args.evaluate_on, session.final, len(evaluation_data),
                 percent(session.final, len(evaluation_data))), flush=True)
+        if kept and status == EXIT_OK:
+            session.test_correct = _correct(net, test_data)
+            print("On the %d test images: %d / %d (%s)" % (
+                len(test_data), session.test_correct, len(test_data),
+                percent(session.test_correct, len(test_data))), flush=True)
         session.write_files(lambda path, metadata: net.save_params(path, metadata),
                             interrupted=status == EXIT_INTERRUPTED)
     return status
 
 
-def train(net, optimizer, images, labels, sample, session, rng):
-    """Run the epochs: shuffled mini-batches, the optimizer's steps, a measurement each epoch."""
+def train(net, optimizer, images, labels, sample, session, rng, on_best=None):
+    """Run the epochs: shuffled mini-batches, the optimizer's steps, a measurement each epoch.
+
+    After an epoch that beats every earlier one on ``sample``, ``on_best``
+    (when given) is called with a copy of the network's params.
+    """
     args = session.args
     steps = max(len(images) // args.batch_size, 1)
     order = list(range(len(images)))
@@ -114,6 +143,8 @@ def train(net, optimizer, images, labels, sample, session, rng):
             session.on_batch((step + 1) * args.batch_size, steps * args.batch_size,
                              net.last_loss)
         session.record_epoch(epoch, _correct(net, sample), len(sample))
+        if on_best is not None and session.best[1] == epoch:
+            on_best(copy.deepcopy(net.params))
         optimizer.lr *= args.lr_decay
 
 
@@ -130,6 +161,7 @@ class ConvRun(TrainingSession):
     def __init__(self, args, seed, n_training, n_evaluation):
         super().__init__(args, seed, n_training, n_evaluation, args.evaluate_on)
         self.final = None
+        self.test_correct = None    # with --keep-best: the kept network on the test set
         self.steps = max(n_training // args.batch_size, 1)
 
     def describe(self):
@@ -151,6 +183,9 @@ class ConvRun(TrainingSession):
                 "steps_per_epoch": self.steps}
         if self.final is not None:
             data["final_correct"] = self.final
+        if self.test_correct is not None:
+            data["kept_epoch"] = self.best[1]
+            data["test_correct"] = self.test_correct
         return data
 
     def write_plot(self):
