@@ -122,9 +122,12 @@ class InterruptionTest(unittest.TestCase):
         self.assertEqual(multiprocessing.active_children(), [])
 
     def test_a_real_sigint_stops_at_a_mini_batchs_end_and_leaves_no_process(self):
+        # The script takes SIGINT's default handling itself: a test run as a
+        # background job of a shell without job control inherits it ignored.
         script = textwrap.dedent("""
-            import random, sys
+            import random, signal, sys
             from pureml import network
+            signal.signal(signal.SIGINT, signal.default_int_handler)
             rng = random.Random(0)
             data = [([rng.random() for _ in range(64)], [1.0, 0.0, 0.0, 0.0])
                     for _ in range(200)]
