@@ -12,12 +12,14 @@ import sys
 import tempfile
 import threading
 import unittest
+import xml.etree.ElementTree as ET
 
 from pureml import __version__, network
 from tests import cli_support
 from tests.cli_support import (EPOCH_LINE, N_TEST, N_TRAIN, N_VALIDATION, REPO, SMALL, SPLIT,
-                               TIMEOUT, CommandCase, environment, panel_title, parse_svg,
-                               pureml, series, sigint_default_in_children)
+                               TIMEOUT, CommandCase, environment, main_in_process,
+                               panel_title, parse_svg, pureml, series,
+                               sigint_default_in_children)
 
 
 def setUpModule():
@@ -251,15 +253,73 @@ class TrainConvTest(CommandCase):
         self.assertIn("try a smaller --lr", result.stderr)
 
 
+class TrainConvExpandTest(CommandCase):
+    """--net conv --expand: each mini-batch's images displaced as Nielsen's expand_mnist.py."""
+
+    @classmethod
+    def setUpClass(cls):
+        tmp = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(tmp.cleanup)
+        cls.folder = tmp.name
+        cls.model = os.path.join(tmp.name, "book.json")
+        cls.svg = os.path.join(tmp.name, "book.svg")
+        cls.result = pureml("train", "--epochs", "2", "--seed", "3", "--expand", "book",
+                            "--save", cls.model, "--plot", cls.svg, *CONV)
+
+    def weights(self, *options):
+        """Train one epoch with seed 6 and ``options``; return the saved params and metadata."""
+        path = os.path.join(self.folder, "net%d.json" % len(os.listdir(self.folder)))
+        result = pureml("train", "--epochs", "1", "--seed", "6", "--save", path, *options,
+                        *CONV)
+        self.assertSucceeded(result)
+        with open(path) as f:
+            data = json.load(f)
+        return data["params"], data["metadata"]
+
+    def test_says_how_the_images_are_displaced_and_saves_it(self):
+        self.assertSucceeded(self.result)
+        self.assertIn("on 120 MNIST images, each displaced as one of expand_mnist.py's five "
+                      "variants: 2 epochs of 6 shuffled mini-batches of 20", self.result.stderr)
+        self.assertRegex(self.result.stdout.splitlines()[1], r"^Epoch 1: \d+ / 50  ")
+        with open(self.model) as f:
+            metadata = json.load(f)["metadata"]
+        self.assertEqual(metadata["expand"], "book")
+        self.assertEqual(metadata["training_images"], 120, "the set is not made larger")
+        evaluated = pureml("evaluate", self.model, *SPLIT)
+        self.assertSucceeded(evaluated)
+        self.assertIn("Accuracy on the %d test images: %d / %d"
+                      % (N_TEST, metadata["final_correct"], N_TEST), evaluated.stdout)
+
+    def test_the_plot_names_the_expansion(self):
+        root = parse_svg(self.svg)
+        self.assertEqual(series(root, "accuracy"), {"test (first 50)": 2})
+        self.assertIn("(--expand book)", ET.tostring(root, encoding="unicode"))
+
+    def test_the_displaced_images_change_the_network_and_repeat_with_the_seed(self):
+        plain, plain_metadata = self.weights()
+        shifted, metadata = self.weights("--expand", "2")
+        again, _ = self.weights("--expand", "2")
+        self.assertIsNone(plain_metadata["expand"])
+        self.assertEqual(metadata["expand"], 2)
+        self.assertNotEqual(shifted["W1"], plain["W1"])
+        self.assertEqual(shifted, again)
+
+    def test_expand_takes_book_or_a_number_of_pixels(self):
+        for value in ("0", "-1", "sideways", "1.5"):
+            status, _out, err = main_in_process("train", "--net", "conv", "--expand", value)
+            self.assertEqual(status, 2, value)
+            self.assertIn("argument --expand: expected book (Nielsen's five variants) or a "
+                          "largest shift of at least 1 pixel, not %r" % value, err)
+
+
 @unittest.skipUnless(os.name == "posix", "Ctrl-C is sent as SIGINT, a POSIX signal")
 class InterruptTest(CommandCase):
     """Ctrl-C stops training, saves what there is, and exits 130."""
 
-    def test_ctrl_c_saves_the_network_trained_so_far(self):
-        tmp = self.temporary_folder()
-        model = os.path.join(tmp, "net.json")
-        command = [sys.executable, "-m", "pureml", "train", "--epochs", "100000",
-                   "--seed", "1", "--save", model] + SMALL
+    def interrupt_after_the_first_epoch(self, *options, evaluated=N_TEST):
+        """Run ``train --epochs 100000 OPTIONS``, Ctrl-C it after epoch 0; return (status, out, err)."""
+        command = [sys.executable, "-m", "pureml", "train", "--epochs", "100000"] + \
+            list(options)
         with sigint_default_in_children():
             proc = subprocess.Popen(command, cwd=REPO, env=environment(),
                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -269,14 +329,21 @@ class InterruptTest(CommandCase):
         with proc:
             try:
                 first = proc.stdout.readline()
-                self.assertRegex(first, r"^Epoch 0: \d+ / %d  " % N_TEST)
+                self.assertRegex(first, r"^Epoch 0: \d+ / %d  " % evaluated)
                 proc.send_signal(signal.SIGINT)
                 out, err = proc.communicate()
             finally:
                 watchdog.cancel()
                 if proc.poll() is None:
                     proc.kill()
-        self.assertEqual(proc.returncode, 130, err)
+        return proc.returncode, out, err
+
+    def test_ctrl_c_saves_the_network_trained_so_far(self):
+        tmp = self.temporary_folder()
+        model = os.path.join(tmp, "net.json")
+        status, out, err = self.interrupt_after_the_first_epoch("--seed", "1", "--save", model,
+                                                                *SMALL)
+        self.assertEqual(status, 130, err)
         self.assertNotIn("Traceback", err)
         self.assertIn("Interrupted in epoch", err)
         self.assertIn("Saved the network trained so far to " + model, out)
@@ -288,6 +355,23 @@ class InterruptTest(CommandCase):
         self.assertGreaterEqual(meta["epochs_run"], 1)
         self.assertEqual(os.listdir(tmp), ["net.json"], "no temporary file is left behind")
 
+    def test_ctrl_c_saves_and_plots_a_conv_net_trained_on_displaced_images(self):
+        tmp = self.temporary_folder()
+        model, svg = os.path.join(tmp, "conv.json"), os.path.join(tmp, "conv.svg")
+        status, out, err = self.interrupt_after_the_first_epoch(
+            "--seed", "1", "--expand", "book", "--save", model, "--plot", svg, *CONV,
+            evaluated=50)
+        self.assertEqual(status, 130, err)
+        self.assertNotIn("Traceback", err)
+        self.assertIn("Interrupted in epoch", err)
+        self.assertIn("Saved the network trained so far to " + model, out)
+        with open(model, encoding="utf-8") as f:
+            data = json.load(f)
+        self.assertEqual(data["network"], "SimpleConvNet")
+        self.assertTrue(data["metadata"]["interrupted"])
+        self.assertEqual(data["metadata"]["expand"], "book")
+        self.assertGreaterEqual(series(parse_svg(svg), "accuracy")["test (first 50)"], 1)
+        self.assertEqual(sorted(os.listdir(tmp)), ["conv.json", "conv.svg"])
 
 
 if __name__ == "__main__":

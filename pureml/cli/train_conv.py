@@ -8,17 +8,23 @@ evaluation set; the whole set is measured once at the end.  With
 --keep-best (and --evaluate-on validation) the network of the epoch that
 did best on the validation images is kept, measured on the test set and
 saved: network3's rule, which chooses on the validation set and reports
-the test set, so that the test images never choose.  (The book's
+the test set, so that the test images never choose.  With --expand each
+mini-batch's images are displaced as they are drawn (pureml.expand,
+Nielsen's expand_mnist.py on the fly): every epoch shows each training
+image once, moved by a random one of the variants, and the plain set is
+all that is held in memory.  (The book's
 Trainer draws its mini-batches with replacement instead; pureml.trainer
 does as the book does.)  The network is
 saved with save_params; evaluate, predict and serve read it.
 """
 
+import argparse
 import copy
+import functools
 import math
 import random
 
-from pureml import convnet, mnist, plot
+from pureml import convnet, expand, mnist, plot
 from pureml.cli.common import (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error, percent, plural,
                                say)
 from pureml.cli.options import positive_float, positive_int
@@ -56,6 +62,55 @@ def add_options(parser):
                             "the evaluation set, and measure it on the test set at the end; "
                             "needs --evaluate-on validation, so that the test images never "
                             "choose (network3's rule)")
+    group.add_argument("--expand", type=expansion, metavar="book|N",
+                       help="displace each training image, each time an epoch shows it, "
+                            "as Nielsen's expand_mnist.py does: book: by one of the "
+                            "book's five variants at random (itself, or one pixel down, "
+                            "up, right or left); N: by a random shift of up to N pixels "
+                            "down or up and up to N right or left, each of the (2N+1)^2 "
+                            "alike, diagonals included (default: the images as they are)")
+
+
+def expansion(text):
+    """Return --expand's value: "book", or the largest shift N as an int of at least 1."""
+    if text.strip().lower() == "book":
+        return "book"
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            "expected book (Nielsen's five variants) or a largest shift of at least 1 "
+            "pixel, not %r" % (text,))
+    return value
+
+
+def variants(spec):
+    """Return the (dy, dx) displacements --expand names: the book's five, or the shifts of up to N."""
+    return expand.DISPLACEMENTS if spec == "book" else expand.displacements(spec)
+
+
+def expansion_text(spec):
+    """Return what --expand does to the training images, for the run's description."""
+    if spec is None:
+        return ""
+    if spec == "book":
+        return ", each displaced as one of expand_mnist.py's five variants"
+    return ", each displaced by up to %s down or up and across" % plural(spec, "pixel")
+
+
+def displacer(spec, seed):
+    """Return the function that displaces a mini-batch's images as --expand says, or None.
+
+    Its draws come from an rng of their own, seeded from the run's seed, so
+    that the mini-batches are those of the same run without --expand.
+    """
+    if spec is None:
+        return None
+    return functools.partial(expand.displaced, rng=random.Random("displacements, seed %d"
+                                                                 % seed),
+                             variants=variants(spec))
 
 
 def run(args):
@@ -86,7 +141,8 @@ def run(args):
         try:
             session.open_progress()
             train(net, optimizer, images, labels, sample, session, random.Random(seed),
-                  on_best=kept.update if args.keep_best else None)
+                  on_best=kept.update if args.keep_best else None,
+                  displace=displacer(args.expand, seed))
         except KeyboardInterrupt:
             status = EXIT_INTERRUPTED
         except FloatingPointError as exc:
@@ -121,11 +177,13 @@ def run(args):
     return status
 
 
-def train(net, optimizer, images, labels, sample, session, rng, on_best=None):
+def train(net, optimizer, images, labels, sample, session, rng, on_best=None, displace=None):
     """Run the epochs: shuffled mini-batches, the optimizer's steps, a measurement each epoch.
 
     After an epoch that beats every earlier one on ``sample``, ``on_best``
     (when given) is called with a copy of the network's params.
+    ``displace`` (when given) takes a mini-batch's images and returns the
+    ones to train on: --expand's displaced copies.
     """
     args = session.args
     steps = max(len(images) // args.batch_size, 1)
@@ -134,7 +192,10 @@ def train(net, optimizer, images, labels, sample, session, rng, on_best=None):
         rng.shuffle(order)
         for step in range(steps):
             batch = order[step * args.batch_size:(step + 1) * args.batch_size]
-            grads = net.gradient([images[i] for i in batch], [labels[i] for i in batch])
+            x = [images[i] for i in batch]
+            if displace is not None:
+                x = displace(x)
+            grads = net.gradient(x, [labels[i] for i in batch])
             if not math.isfinite(net.last_loss):
                 raise FloatingPointError(
                     "training diverged in epoch %d (the loss became %r); try a smaller --lr"
@@ -168,11 +229,13 @@ class ConvRun(TrainingSession):
         """Return the lines saying what is about to be trained, and on what."""
         a = self.args
         return ("Training SimpleConvNet (%d 5x5 filters, 2x2 max pooling, %d hidden ReLUs) on "
-                "%d %s images: %s of %d shuffled mini-batches of %d; %s, lr %s%s; "
+                "%d %s images%s: %s of %d shuffled mini-batches of %d; %s, lr %s%s; "
                 "seed %d.\nEach epoch is measured on the first %d %s images."
                 % (a.filters, a.hidden, self.n_training, mnist.DATASETS[a.dataset].title,
-                   plural(a.epochs, "epoch"), self.steps, a.batch_size, a.optimizer, a.lr,
-                   " times %s each epoch" % a.lr_decay if a.lr_decay != 1.0 else "", self.seed, self.n_evaluation, a.evaluate_on))
+                   expansion_text(a.expand), plural(a.epochs, "epoch"), self.steps,
+                   a.batch_size, a.optimizer, a.lr,
+                   " times %s each epoch" % a.lr_decay if a.lr_decay != 1.0 else "",
+                   self.seed, self.n_evaluation, a.evaluate_on))
 
     def settings(self):
         """Return the run's settings for the metadata saved beside the network."""
@@ -180,7 +243,7 @@ class ConvRun(TrainingSession):
         data = {"net": "SimpleConvNet", "filters": a.filters, "hidden": a.hidden,
                 "optimizer": a.optimizer, "lr": a.lr, "lr_decay": a.lr_decay,
                 "mini_batch_size": a.batch_size,
-                "steps_per_epoch": self.steps}
+                "steps_per_epoch": self.steps, "expand": a.expand}
         if self.final is not None:
             data["final_correct"] = self.final
         if self.test_correct is not None:
@@ -193,8 +256,10 @@ class ConvRun(TrainingSession):
         a = self.args
         accuracy = {"%s (first %d)" % (self.eval_name, self.n_evaluation):
                     [c / self.n_evaluation for c in self.correct]}
-        title = "SimpleConvNet on %s: %s, lr %s, mini-batches of %d" % (
-            mnist.DATASETS[a.dataset].title, a.optimizer, a.lr, a.batch_size)
+        title = "SimpleConvNet on %s%s: %s, lr %s, mini-batches of %d" % (
+            mnist.DATASETS[a.dataset].title,
+            "" if a.expand is None else " (--expand %s)" % a.expand, a.optimizer, a.lr,
+            a.batch_size)
         plot.training_curves(a.plot, accuracy, {"training (each mini-batch)": self.batch_costs},
                              title=title, cost_unit="mini-batch")
         print("Wrote the training curves to %s" % a.plot, flush=True)
