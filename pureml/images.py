@@ -87,12 +87,17 @@ def read_gray(path):
     return decode_gray(data, name)
 
 
-def decode_gray(data, name="<image data>"):
-    """Decode the bytes of a PNG, PBM, PGM or PPM file into a ``GrayImage``."""
+def decode_gray(data, name="<image data>", max_pixels=None):
+    """Decode the bytes of a PNG, PBM, PGM or PPM file into a ``GrayImage``.
+
+    ``max_pixels`` lowers the decoders' limit (``png.MAX_PIXELS``,
+    ``pnm.MAX_PIXELS``: an image claiming more fails before it is decoded).
+    """
+    limit = {} if max_pixels is None else {"max_pixels": max_pixels}
     if data[:4] == _PNG_MAGIC:
-        image = png.decode(data, name)
+        image = png.decode(data, name, **limit)
     elif data[:1] == b"P" and data[1:2] in (b"1", b"2", b"3", b"4", b"5", b"6"):
-        image = pnm.decode(data, name)
+        image = pnm.decode(data, name, **limit)
     else:
         raise ImageError("%s: %s; supported formats: %s"
                          % (name, _describe_unknown(data), _SUPPORTED))

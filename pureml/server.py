@@ -1,8 +1,8 @@
 """``python -m pureml serve MODEL``: draw a digit in the browser and watch the network read it.
 
 One page (pureml/page.html, shipped in the package: no CDN, no build step)
-and a small JSON API, served by the standard library's
-``http.server.ThreadingHTTPServer``:
+and a small JSON API, served by pureml.webserver (the standard library's
+``http.server.ThreadingHTTPServer``, with limits):
 
     GET  /                      the page
     POST /api/predict           an image (PNG, PGM/PBM/PPM bytes) or JSON
@@ -13,51 +13,51 @@ and a small JSON API, served by the standard library's
     GET  /api/weights?layer=0   each first-layer unit's incoming weights
     GET  /api/sample?set=test&index=N   a real MNIST digit and the answer
 
-Every request is untrusted.  A body over MAX_BODY bytes gets 413 before it
-is read; a wrong method 405; an unknown path 404; malformed JSON, wrong
-lengths, NaN or out-of-range numbers, undecodable or huge images 400, each
-with ``{"error": "..."}`` saying why.  Paths are never mapped onto the file
-system.  Each connection has a socket timeout, so a slow or half-finished
-request cannot hang the server, and one request never affects another (the
-model is read under a lock).  Nothing is logged per request unless verbose.
+Every request is untrusted.  pureml.webserver refuses what is wrong with
+the request itself (a body over MAX_BODY bytes 413 before it is read, a
+wrong method 405, an unknown path 404, a request too slow to arrive 408, a
+connection over the cap 503) and closes any connection whose body it did
+not read.  This module refuses what is wrong with its content: malformed
+JSON, wrong lengths, NaN or out-of-range numbers, numbers in the query
+that are not ASCII digits, undecodable images and images (or drawings) of
+more than UPLOAD_PIXELS pixels get 400, each with ``{"error": "..."}``
+saying why.  At most DECODE_SLOTS uploads are decoded at once.  Paths are
+never mapped onto the file system; the model is read under a lock, so one
+request never affects another.  Nothing is logged per request unless
+verbose.
 """
 
-import http.server
 import json
 import math
 import os
 import random
-import socketserver
-import sys
+import re
 import threading
-import urllib.parse
 
-from pureml import images, matrix, mnist, models
+from pureml import images, matrix, mnist, models, webserver
 from pureml.imagefile import ImageError
+from pureml.webserver import MAX_BODY, REQUEST_TIMEOUT, TIMEOUT, RequestError, json_bytes
 
-__all__ = ["make_server", "page", "MAX_BODY", "TIMEOUT", "RequestError"]
+__all__ = ["make_server", "page", "App", "Handler", "ServeError", "RequestError", "MAX_BODY",
+           "TIMEOUT", "REQUEST_TIMEOUT", "UPLOAD_PIXELS", "DECODE_SLOTS"]
 
-#: The largest request body read, in bytes.
-MAX_BODY = 2 ** 20
+#: The most pixels an uploaded image or JSON drawing may have (the page sends
+#: 112 x 112; the decoders' own limit, for ``pureml predict``, is 25 million).
+UPLOAD_PIXELS = 1000000
 
-#: Seconds a connection may stay silent before it is closed.
-TIMEOUT = 10.0
-
-#: The largest drawing accepted as JSON: the image decoders' pixel limit.
-MAX_PIXELS = 25_000_000
+#: How many uploads are decoded at once, and how long one waits for its turn.
+DECODE_SLOTS = 2
+DECODE_WAIT = TIMEOUT
 
 _PAGE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "page.html")
 _IMAGE_TYPES = ("image/png", "image/x-portable-graymap", "image/x-portable-bitmap",
                 "image/x-portable-pixmap", "image/x-portable-anymap",
                 "application/octet-stream")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,12}")        # ASCII only: str.isdigit() takes "²"
 
 
-class RequestError(ValueError):
-    """A request the server cannot answer; ``status`` is its 4xx code, the message why."""
-
-    def __init__(self, status, message):
-        ValueError.__init__(self, message)
-        self.status = status
+class ServeError(ValueError):
+    """A model that cannot be served: the message says what it is and what the page needs."""
 
 
 def page():
@@ -69,11 +69,12 @@ def page():
 class App:
     """What the handlers share: the model (behind a lock), the page, and the test set (lazily)."""
 
-    def __init__(self, model, data_root=None, verbose=False):
+    def __init__(self, model, data_root=None):
         self.model = model
         self.data_root = data_root
-        self.verbose = verbose
         self.lock = threading.Lock()
+        self.decode_slots = threading.BoundedSemaphore(DECODE_SLOTS)
+        self.decode_wait = DECODE_WAIT
         self.page = page()
         self._test_set = None
         self._test_error = None
@@ -86,6 +87,22 @@ class App:
             output, hidden = self.model.trace(x)
         return {"digit": matrix.argmax(output), "activations": output, "input": x,
                 "hidden": hidden}
+
+    def read_digit(self, body, content_type):
+        """Return the 784 inputs for a POST's body: a JSON drawing or an image file's bytes."""
+        if content_type != "application/json" and not (
+                content_type in _IMAGE_TYPES or content_type.startswith("image/")):
+            raise RequestError(415, "send the image (Content-Type: image/png or a PNM type) "
+                                    "or JSON (application/json), not %r" % content_type[:60])
+        if not self.decode_slots.acquire(timeout=self.decode_wait):
+            raise RequestError(503, "the server is busy reading %d other uploads; try again"
+                               % DECODE_SLOTS)
+        try:
+            if content_type == "application/json":
+                return digit_from_json(body)
+            return digit_from_image(body, content_type or "image")
+        finally:
+            self.decode_slots.release()
 
     def describe(self):
         """Return GET /api/model's answer."""
@@ -136,7 +153,7 @@ class App:
 
 
 # ---------------------------------------------------------------------------
-# Reading requests
+# Reading uploads
 
 
 def digit_from_json(body):
@@ -153,9 +170,9 @@ def digit_from_json(body):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise RequestError(400, "%s must be a whole number of at least 1, not %r"
                                % (name, value))
-    if width * height > MAX_PIXELS:
+    if width * height > UPLOAD_PIXELS:
         raise RequestError(400, "a drawing of %d x %d pixels is larger than the %d "
-                                "allowed" % (width, height, MAX_PIXELS))
+                                "allowed" % (width, height, UPLOAD_PIXELS))
     if not isinstance(ink, list) or len(ink) != width * height:
         raise RequestError(400, "ink must be a list of width * height = %d numbers, not %s"
                            % (width * height, "%d" % len(ink) if isinstance(ink, list)
@@ -171,7 +188,8 @@ def digit_from_json(body):
 def digit_from_image(body, content_type):
     """Return the 784 inputs for an image file's bytes; RequestError if it is not a usable one."""
     try:
-        gray = images.decode_gray(body, "the uploaded %s" % content_type)
+        gray = images.decode_gray(body, "the uploaded %s" % content_type[:60],
+                                  max_pixels=UPLOAD_PIXELS)
     except ImageError as exc:
         raise RequestError(400, str(exc)) from None
     return _mnist_input(gray)
@@ -191,145 +209,31 @@ def _reject_constant(token):
 
 
 # ---------------------------------------------------------------------------
-# The handler
+# The API's handler
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    """Routes each request to the App; every failure is a 4xx with a JSON reason."""
+class Handler(webserver.JSONHandler):
+    """Answers the API's routes; webserver.JSONHandler has checked the method, path and body."""
 
-    server_version = "pureml"
-    timeout = TIMEOUT               # a socket timeout per connection
-    protocol_version = "HTTP/1.1"
+    routes = {"/": "GET", "/api/model": "GET", "/api/weights": "GET", "/api/sample": "GET",
+              "/api/predict": "POST"}
 
-    def do_GET(self):
-        self._respond(self._get)
-
-    def do_POST(self):
-        self._respond(self._post)
-
-    def do_HEAD(self):
-        self._respond(self._get, head=True)
-
-    def _method_not_allowed(self):
-        path = urllib.parse.urlsplit(self.path).path
-        allowed = _ROUTES.get(path)
-        if allowed is None:
-            self._send_json(404, {"error": "no such page: %s" % path[:200]})
-        else:
-            self._send_json(405, {"error": "%s is not allowed on %s; use %s"
-                                           % (self.command, path, allowed)},
-                            {"Allow": allowed})
-
-    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _method_not_allowed
-
-    def _respond(self, route, head=False):
-        """Run ``route`` and send its answer, or the 4xx its RequestError names."""
-        try:
-            status, content_type, body = route()
-        except RequestError as exc:
-            status, content_type, body = exc.status, "application/json", _json_bytes(
-                {"error": str(exc)})
-        except Exception as exc:        # never a 5xx: the reason goes back as a 400
-            status, content_type, body = 400, "application/json", _json_bytes(
-                {"error": "could not answer: %s: %s" % (type(exc).__name__, exc)})
-        self._send(status, content_type, body, head=head)
-
-    def _get(self):
-        url = urllib.parse.urlsplit(self.path)
-        query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+    def answer(self, path, query, body):
         app = self.server.app
-        if url.path == "/":
+        if path == "/":
             return 200, "text/html; charset=utf-8", app.page
-        if url.path == "/api/model":
-            return 200, "application/json", _json_bytes(app.describe())
-        if url.path == "/api/weights":
-            return 200, "application/json", _json_bytes(
-                app.weights(_int_param(query, "layer", 0)))
-        if url.path == "/api/sample":
+        if path == "/api/model":
+            data = app.describe()
+        elif path == "/api/weights":
+            data = app.weights(_int_param(query, "layer", 0))
+        elif path == "/api/sample":
             if query.get("set", ["test"])[0] != "test":
                 raise RequestError(400, "set must be 'test': the page draws test images")
-            return 200, "application/json", _json_bytes(
-                app.sample(_int_param(query, "index", None)))
-        if url.path in _ROUTES:
-            raise RequestError(405, "GET is not allowed on %s; use %s"
-                               % (url.path, _ROUTES[url.path]))
-        raise RequestError(404, "no such page: %s" % url.path[:200])
-
-    def _post(self):
-        path = urllib.parse.urlsplit(self.path).path
-        if path != "/api/predict":
-            if path in _ROUTES:
-                raise RequestError(405, "POST is not allowed on %s; use %s"
-                                   % (path, _ROUTES[path]))
-            raise RequestError(404, "no such page: %s" % path[:200])
-        body = self._read_body()
-        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if content_type == "application/json":
-            x = digit_from_json(body)
-        elif content_type in _IMAGE_TYPES or content_type.startswith("image/"):
-            x = digit_from_image(body, content_type or "image")
-        else:
-            raise RequestError(415, "send the image (Content-Type: image/png or a PNM type) "
-                                    "or JSON (application/json), not %r" % content_type)
-        return 200, "application/json", _json_bytes(self.server.app.answer(x))
-
-    def _read_body(self):
-        """Return the request's body: checked against MAX_BODY before a byte is read."""
-        if self.headers.get("Transfer-Encoding"):
-            raise RequestError(411, "send the body with a Content-Length, not chunked")
-        length = self.headers.get("Content-Length")
-        if length is None:
-            raise RequestError(411, "a POST needs a Content-Length")
-        if not length.isdigit():
-            raise RequestError(400, "Content-Length must be a number of bytes, not %r"
-                               % length[:40])
-        length = int(length)
-        if length > MAX_BODY:
-            self.close_connection = True        # the unread body is not drained
-            raise RequestError(413, "the body is %d bytes; at most %d are read"
-                               % (length, MAX_BODY))
-        body = self.rfile.read(length)
-        if len(body) != length:
-            raise RequestError(400, "the body ended after %d of its %d bytes"
-                               % (len(body), length))
-        return body
-
-    def _send_json(self, status, data, headers=None):
-        self._send(status, "application/json", _json_bytes(data), headers)
-
-    def _send(self, status, content_type, body, headers=None, head=False):
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("X-Content-Type-Options", "nosniff")
-            for key, value in (headers or {}).items():
-                self.send_header(key, value)
-            if status >= 400 and self.close_connection:
-                self.send_header("Connection", "close")
-            self.end_headers()
-            if not head:
-                self.wfile.write(body)
-        except OSError:             # the client went away: nothing more to say
-            self.close_connection = True
-
-    def send_error(self, code, message=None, explain=None):
-        """Answer http.server's own errors (a malformed request line, say) as JSON, never 5xx."""
-        code = code if 400 <= code < 500 else 400
-        self.close_connection = True
-        if self.request_version == "HTTP/0.9":     # a garbled request line: answer in HTTP/1.0
-            self.request_version = "HTTP/1.0"
-        self._send_json(code, {"error": message or self.responses.get(code, ("",))[0]})
-
-    def log_message(self, format, *args):
-        if self.server.app.verbose:
-            sys.stderr.write("%s - %s\n" % (self.address_string(), format % args))
-
-
-#: The API's paths and the method each takes, for 404 and 405 answers.
-_ROUTES = {"/": "GET", "/api/model": "GET", "/api/weights": "GET", "/api/sample": "GET",
-           "/api/predict": "POST"}
+            data = app.sample(_int_param(query, "index", None))
+        else:                                   # /api/predict
+            content_type = (self.headers.get("Content-Type") or "").split(";")[0]
+            data = app.answer(app.read_digit(body, content_type.strip().lower()))
+        return 200, "application/json", json_bytes(data)
 
 
 def _int_param(query, name, default):
@@ -338,30 +242,31 @@ def _int_param(query, name, default):
     if not values:
         return default
     text = values[0]
-    if not text.lstrip("-").isdigit() or len(text) > 12:
-        raise RequestError(400, "%s must be a whole number, not %r" % (name, text[:40]))
+    if not _WHOLE_NUMBER.fullmatch(text):
+        raise RequestError(400, "%s must be a whole number (digits 0-9, at most 12), not %r"
+                           % (name, text[:40]))
     return int(text)
 
 
-def _json_bytes(data):
-    """Return ``data`` as compact UTF-8 JSON."""
-    return json.dumps(data, separators=(",", ":"), allow_nan=False).encode("utf-8")
+def make_server(model, host="127.0.0.1", port=8000, data_root=None, verbose=False,
+                max_connections=None, request_timeout=REQUEST_TIMEOUT):
+    """Return a webserver.Server for ``model`` (a models.Model or its file) on (host, port).
 
-
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    """A threading HTTP server whose threads never keep the process alive."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 64
-
-
-def make_server(model_path, host="127.0.0.1", port=8000, data_root=None, verbose=False):
-    """Return a Server for the model in ``model_path`` on (host, port); port 0 picks one.
-
-    Raises ModelFileError for a bad model, OSError when the address is taken.
+    Port 0 picks a free one; a host holding ':' is IPv6.  ``max_connections``
+    (default webserver.default_max_connections()) and ``request_timeout``
+    (seconds) are the server's limits.  Raises ModelFileError for a bad
+    model file, ServeError for a network that does not take 28x28 images,
+    and OSError when the address cannot be had.
     """
-    model = models.load(model_path)
-    server = Server((host, port), Handler)
-    server.app = App(model, data_root, verbose)
+    if not isinstance(model, models.Model):
+        name, model = model, models.load(model)
+    else:
+        name = "the model"
+    if model.n_inputs != mnist.IMAGE_SIZE:
+        raise ServeError("%s: the network has %s inputs; the page sends 28x28 images of %d "
+                         "pixels" % (name, model.n_inputs, mnist.IMAGE_SIZE))
+    app = App(model, data_root)
+    server = webserver.bind(host, port, Handler, max_connections=max_connections,
+                            request_timeout=request_timeout, verbose=verbose)
+    server.app = app
     return server

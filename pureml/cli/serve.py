@@ -1,13 +1,12 @@
 """``pureml serve MODEL``: a page to draw digits on, and the network's answers, in the browser."""
 
+import ipaddress
 import sys
 import webbrowser
 
 from pureml import mnist, server
-from pureml.cli.common import EXIT_OK, say
+from pureml.cli.common import EXIT_OK, load_model, say
 from pureml.cli.options import subparser
-
-_EVERY_INTERFACE = ("0.0.0.0", "::", "")
 
 
 def add_parser(commands):
@@ -23,8 +22,8 @@ def add_parser(commands):
     parser.add_argument("model", metavar="MODEL.json",
                         help="a network saved by train --save (either kind)")
     parser.add_argument("--host", default="127.0.0.1",
-                        help="the address to listen on (default: %(default)s; 0.0.0.0 "
-                             "opens it to the network)")
+                        help="the address to listen on, IPv4 or IPv6 (default: "
+                             "%(default)s; 0.0.0.0 or :: opens it to the network)")
     parser.add_argument("--port", type=int, default=8000,
                         help="the port (default: %(default)s; 0 picks a free one)")
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
@@ -40,14 +39,17 @@ def run(args):
     """Serve until Ctrl-C; return the exit status."""
     if not 0 <= args.port <= 65535:
         args.parser.error("argument --port: expected 0 to 65535, not %d" % args.port)
-    httpd = server.make_server(args.model, args.host, args.port,
-                               data_root=mnist.data_root(args.data), verbose=args.verbose)
+    host = args.host.strip()
+    if host.startswith("[") and host.endswith("]"):        # [::1], as in a URL
+        host = host[1:-1]
+    model = load_model(args.model)          # one error line if it does not take 28x28 images
+    httpd = server.make_server(model, host, args.port, data_root=mnist.data_root(args.data),
+                               verbose=args.verbose)
     host, port = httpd.server_address[:2]
-    shown = "[%s]" % host if ":" in host else host
-    url = "http://%s:%d/" % ("127.0.0.1" if args.host in _EVERY_INTERFACE else shown, port)
-    if args.host in _EVERY_INTERFACE:
+    url = "http://%s:%d/" % (url_host(host), port)
+    if every_interface(host):
         say("pureml: warning: listening on every network interface (%s): anyone who can "
-            "reach this computer can use the page" % (args.host or "all"))
+            "reach this computer can use the page" % host)
     print("Serving %s at %s  (Ctrl-C stops)" % (args.model, url), flush=True)
     if args.open:
         webbrowser.open(url)
@@ -60,3 +62,18 @@ def run(args):
         httpd.server_close()
         sys.stdout.flush()
     return EXIT_OK
+
+
+def every_interface(host):
+    """Whether a server bound to ``host`` listens on every interface (0.0.0.0, ::, "")."""
+    try:
+        return ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return host == ""
+
+
+def url_host(host):
+    """Return how a URL names the bound ``host``: 127.0.0.1 or [::1] for every interface."""
+    if every_interface(host):
+        return "[::1]" if ":" in host else "127.0.0.1"
+    return "[%s]" % host if ":" in host else host
