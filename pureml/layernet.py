@@ -34,6 +34,7 @@ import json
 import math
 import numbers
 import random
+import re
 from collections import OrderedDict
 
 from pureml import matrix, modelfile
@@ -113,7 +114,7 @@ def _check_chain(params, depth, what):
     sizes = []
     for idx in range(1, depth + 1):
         W, b = params.get("W%d" % idx), params.get("b%d" % idx)
-        if not W or not isinstance(W, list) or not isinstance(W[0], list) or \
+        if not isinstance(W, list) or len(matrix.nested_shape(W)) != 2 or not W[0] or \
                 not isinstance(b, list):
             raise LayerError("%s needs W%d (a matrix) and b%d (a vector)" % (what, idx, idx))
         if not sizes:
@@ -247,9 +248,11 @@ class _LayeredNet:
         """Load parameters saved by save_params into this network's own lists, in place; return None.
 
         The file must hold exactly this network's parameters, each of this
-        network's shape (the layers keep working on the same lists, as the
-        book's keep their arrays).  Anything else raises ModelFileError
-        naming the file, the parameter and what was expected.
+        network's whole shape (every dimension of a conv layer's filters;
+        the layers keep working on the same lists, as the book's keep their
+        arrays), and any running averages must be valid.  Anything else
+        raises ModelFileError naming the file, the parameter and what was
+        expected, before the network is changed.
         """
         name = str(file_name)
         data = modelfile.read_json(file_name, "params file")
@@ -259,10 +262,12 @@ class _LayeredNet:
                                  % (name, ", ".join(sorted(params)),
                                     ", ".join(sorted(self.params))))
         for key, value in params.items():
-            mine = self.params[key]
-            if _shape_of(value) != _shape_of(mine):
+            shape, mine = matrix.nested_shape(value), matrix.nested_shape(self.params[key])
+            if shape != mine:
                 raise ModelFileError("%s: %s is %s in the file but %s in this network"
-                                     % (name, key, _shape_text(value), _shape_text(mine)))
+                                     % (name, key, _shape_text(shape), _shape_text(mine)))
+        running = self._read_running(data.get("running", {}), name)
+        # Everything is checked: only now is the network changed.
         for key, value in params.items():
             mine = self.params[key]
             if mine and isinstance(mine[0], list):
@@ -270,7 +275,7 @@ class _LayeredNet:
                     row[:] = new
             else:
                 mine[:] = value
-        self._set_running(data.get("running", {}), name)
+        self._set_running(running)
 
     def _running(self):
         """Return batch normalisation's running averages, by layer name."""
@@ -278,54 +283,80 @@ class _LayeredNet:
                 for key, layer in self.layers.items()
                 if isinstance(layer, BatchNormalization) and layer.running_mean is not None}
 
-    def _set_running(self, running, name):
-        """Give the BatchNorm layers the running averages read from file ``name``."""
+    def _read_running(self, running, name):
+        """Return {layer name: (running_mean, running_var)} read from file ``name``, each checked.
+
+        Each layer must be one of this network's BatchNorm layers, both
+        lists as long as its gamma, and every variance finite and at least
+        0 (the square root of a negative one fails only when predicting).
+        """
         if not isinstance(running, dict):
-            raise ModelFileError("%s: 'running' should be an object" % name)
+            raise ModelFileError("%s: 'running' should be an object, not %s"
+                                 % (name, modelfile.kind(running)))
+        averages = {}
         for key, stats in running.items():
             layer = self.layers.get(key)
-            if not isinstance(layer, BatchNormalization) or not isinstance(stats, dict):
-                raise ModelFileError("%s: running averages for %r, which is not a "
-                                     "BatchNormalization layer of this network" % (name, key))
+            if not isinstance(layer, BatchNormalization):
+                raise ModelFileError("%s: running averages for %s, which is not a "
+                                     "BatchNormalization layer of this network"
+                                     % (name, modelfile.short(key)))
+            if not isinstance(stats, dict):
+                raise ModelFileError("%s: running.%s should be an object holding running_mean "
+                                     "and running_var, not %s"
+                                     % (name, key, modelfile.kind(stats)))
             n = len(layer.gamma)
-            layer.running_mean = modelfile.vector(stats.get("running_mean"), key + ".running_mean",
-                                                  name, length=n)
-            layer.running_var = modelfile.vector(stats.get("running_var"), key + ".running_var",
-                                                 name, length=n)
+            mean = modelfile.vector(stats.get("running_mean"), key + ".running_mean", name,
+                                    length=n)
+            var = modelfile.vector(stats.get("running_var"), key + ".running_var", name, length=n)
+            for j, v in enumerate(var):
+                if v < 0:
+                    raise ModelFileError("%s: %s.running_var[%d] is %r; a variance is at least 0"
+                                         % (name, key, j, v))
+            averages[key] = mean, var
+        return averages
+
+    def _set_running(self, averages):
+        """Give the BatchNorm layers the running averages ``_read_running`` returned."""
+        for key, (mean, var) in averages.items():
+            self.layers[key].running_mean = mean
+            self.layers[key].running_var = var
 
 
-def _shape_of(value):
-    """Return (rows, columns) of a matrix or (length,) of a vector."""
-    return (len(value), len(value[0])) if value and isinstance(value[0], list) else (len(value),)
+def _shape_text(shape):
+    """Return a shape (nested_shape's tuple) for messages: "784x50", "30x1x5x5" or "50"."""
+    return "x".join(map(str, shape))
 
 
-def _shape_text(value):
-    """Return a shape for messages: "784x50" or "50"."""
-    return "x".join(map(str, _shape_of(value)))
+#: The name of a parameter in a params file: W1 (a matrix or filters), b1, gamma1, beta1, ...
+_PARAM_NAME = re.compile(r"(W|b|gamma|beta)[1-9][0-9]{0,2}")
 
 
 def _read_params(data, name):
     """Return the dict of parameters in a params file's JSON ``data``, each checked.
 
-    Names starting with W are matrices; b, gamma and beta are vectors.
+    W1, W2, ... are matrices (or a conv layer's filters); b, gamma and beta
+    are vectors.
     Every size comes from the file's own lists.
     """
     modelfile.require_keys(data, ("format", "network", "params"), name)
     if data["format"] != FORMAT:
-        raise ModelFileError("%s: the format is %r; expected %r (a file written by "
-                             "save_params)" % (name, data["format"], FORMAT))
+        raise ModelFileError("%s: the format is %s; expected %r (a file written by "
+                             "save_params)" % (name, modelfile.kind(data["format"]), FORMAT))
     raw = data["params"]
     if not isinstance(raw, dict) or not raw:
-        raise ModelFileError("%s: 'params' should be an object of named parameters" % name)
+        raise ModelFileError("%s: 'params' should be an object of named parameters, not %s"
+                             % (name, "an empty one" if raw == {} else modelfile.kind(raw)))
     params = {}
     for key, value in raw.items():
-        if key.startswith("W"):
+        kind = _PARAM_NAME.fullmatch(key)
+        if kind and kind.group(1) == "W":
             params[key] = modelfile.tensor(value, key, name)
-        elif key.startswith(("b", "gamma", "beta")):
+        elif kind:
             params[key] = modelfile.vector(value, key, name)
         else:
-            raise ModelFileError("%s: unknown parameter %r; expected W1, b1, ... (and gamma1, "
-                                 "beta1, ... with batch normalisation)" % (name, key))
+            raise ModelFileError("%s: unknown parameter %s; expected W1, b1, ... (and gamma1, "
+                                 "beta1, ... with batch normalisation)"
+                                 % (name, modelfile.short(key)))
     return params
 
 
@@ -521,18 +552,17 @@ def load(file_name, networks=None):
     data = modelfile.read_json(file_name, "params file")
     params = _read_params(data, name)
     kind = data["network"]
-    networks = NETWORKS if networks is None else networks
-    if kind not in networks:
-        raise ModelFileError("%s: unknown network %r; expected one of %s"
-                             % (name, kind, ", ".join(networks)))
+    cls = modelfile.name_in(kind, NETWORKS if networks is None else networks, "network",
+                            "network", name)
     config = data.get("config", {})
     if not isinstance(config, dict):
-        raise ModelFileError("%s: 'config' should be an object" % name)
+        raise ModelFileError("%s: 'config' should be an object, not %s"
+                             % (name, modelfile.kind(config)))
     try:
-        net = networks[kind].from_params(params, **config)
+        net = cls.from_params(params, **config)
     except TypeError as exc:
         raise ModelFileError("%s: bad config for %s: %s" % (name, kind, exc)) from None
     except LayerError as exc:
         raise ModelFileError("%s: %s" % (name, exc)) from None
-    net._set_running(data.get("running", {}), name)
+    net._set_running(net._read_running(data.get("running", {}), name))
     return net

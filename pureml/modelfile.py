@@ -10,7 +10,9 @@ used to allocate, so a file claiming a billion neurons fails at once, in
 little memory.  The file is read whole only if it is at most
 ``MAX_FILE_BYTES`` long.  Every failure is one ``ModelFileError`` naming
 the file and what was expected; NaN and Infinity are refused (json would
-accept them), and nothing is ever unpickled.
+accept them), and so are numbers too large for a float, integers of more
+than ``MAX_INT_DIGITS`` digits and parameters nested deeper than
+``MAX_TENSOR_DEPTH`` lists; nothing is ever unpickled.
 """
 
 import json
@@ -20,17 +22,33 @@ import os
 from pureml.errors import ModelFileError
 from pureml.vectors import nested_shape
 
-__all__ = ["MAX_FILE_BYTES", "ModelFileError", "read_json", "require_keys", "number",
-           "vector", "matrix", "tensor", "kind"]
+__all__ = ["MAX_FILE_BYTES", "MAX_INT_DIGITS", "MAX_TENSOR_DEPTH", "ModelFileError",
+           "read_json", "require_keys", "name_in", "number", "vector", "matrix", "tensor",
+           "kind", "short"]
 
 #: The largest file read: a [784, 1000, 1000, 10] network is about 35 MB of JSON.
 MAX_FILE_BYTES = 512 * 2 ** 20
 _CHUNK = 2 ** 20
 
+#: The longest integer read: a float holds no more than 309 digits, and
+#: this keeps int() fast whatever sys.set_int_max_str_digits allows.
+MAX_INT_DIGITS = 1000
+
+#: The deepest parameter: a conv layer's filters, FN x C x FH x FW.
+MAX_TENSOR_DEPTH = 4
+
 
 def _reject_constant(token):
     """Refuse NaN and Infinity in a model file (json would accept them)."""
     raise ValueError("%s is not a finite number" % token)
+
+
+def _parse_int(token):
+    """Return a JSON integer as an int, refusing more than MAX_INT_DIGITS digits."""
+    digits = len(token) - token.startswith("-")
+    if digits > MAX_INT_DIGITS:
+        raise ValueError("an integer of %d digits is too long to be a number in it" % digits)
+    return int(token)
 
 
 def read_json(filename, what="model file"):
@@ -52,7 +70,8 @@ def read_json(filename, what="model file"):
             chunks.append(chunk)
     raw = b"".join(chunks)
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant,
+                          parse_int=_parse_int)
     except UnicodeDecodeError:
         raise ModelFileError("%s: not a %s: it is not UTF-8 JSON text" % (name, what)) from None
     except RecursionError:
@@ -74,6 +93,23 @@ def require_keys(data, keys, name):
             name, "s" if len(missing) > 1 else "", ", ".join(repr(k) for k in missing)))
 
 
+def name_in(value, choices, key, what, name):
+    """Return ``choices[value]`` for the name held under ``key``; ModelFileError if it is none.
+
+    ``what`` says what the name is of ("cost", "network").  The message
+    names the file, the key, what it held and the names expected, whatever
+    the value is (a list or an object is not looked up: it is unhashable).
+    """
+    if isinstance(value, str) and value in choices:
+        return choices[value]
+    expected = ", ".join(sorted(choices))
+    if isinstance(value, str):
+        raise ModelFileError("%s: unknown %s %s in %r; expected one of %s"
+                             % (name, what, short(value), key, expected))
+    raise ModelFileError("%s: %r should be one of the names %s, not %s"
+                         % (name, key, expected, kind(value)))
+
+
 def number(value, where, name):
     """Return ``value`` as a float if it is a finite JSON number; ModelFileError otherwise.
 
@@ -81,7 +117,11 @@ def number(value, where, name):
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ModelFileError("%s: %s should be a number, not %s" % (name, where, kind(value)))
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ModelFileError("%s: %s is an integer too large for a float (more than 1.8e308)"
+                             % (name, where)) from None
     if not math.isfinite(value):
         raise ModelFileError("%s: %s is not finite" % (name, where))
     return value
@@ -144,16 +184,23 @@ def matrix(rows, where, name, shape=None, claims=("it should have", "it should h
     return out
 
 
-def tensor(values, where, name):
+def tensor(values, where, name, depth=MAX_TENSOR_DEPTH):
     """Return nested lists of numbers of one even shape (a matrix, or a conv net's filters).
 
     The depth and every length come from the file: all the lists at one
     level must be as long as the first, and a matrix (two levels) is read
-    by ``matrix``.  ModelFileError names the first entry out of place.
+    by ``matrix``.  Lists nested more than ``depth`` deep are refused
+    before anything is read, so the recursion is at most that deep.
+    ModelFileError names the first entry out of place.
     """
-    if isinstance(values, list) and values and isinstance(values[0], list) and \
-            values[0] and isinstance(values[0][0], list):
-        parts = [tensor(part, "%s[%d]" % (where, i), name) for i, part in enumerate(values)]
+    levels = len(nested_shape(values))
+    if levels > depth:
+        raise ModelFileError("%s: %s is nested %d lists deep; at most %d here (a parameter is "
+                             "a matrix, or a conv layer's filters, FN x C x FH x FW)"
+                             % (name, where, levels, depth))
+    if levels > 2:
+        parts = [tensor(part, "%s[%d]" % (where, i), name, depth - 1)
+                 for i, part in enumerate(values)]
         first = nested_shape(parts[0])
         for i, part in enumerate(parts):
             if nested_shape(part) != first:
@@ -171,9 +218,14 @@ def kind(value):
     if isinstance(value, bool):
         return "the boolean %s" % ("true" if value else "false")
     if isinstance(value, str):
-        return "the string %r" % (value[:40],)
+        return "the string %s" % short(value)
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "an object"
     return "%r" % (value,)
+
+
+def short(text, limit=40):
+    """Return ``repr(text)`` of a string from a file, cut to ``limit`` characters: "'abc'..."."""
+    return repr(text[:limit]) + ("..." if len(text) > limit else "")

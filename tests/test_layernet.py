@@ -8,7 +8,7 @@ import statistics
 import tempfile
 import unittest
 
-from pureml import layers, layernet, matrix
+from pureml import convnet, layers, layernet, matrix
 from pureml.errors import ModelFileError
 from tests.support import NestedAlmostEqual, UsesKernels
 
@@ -267,6 +267,32 @@ class ParamsFileTest(unittest.TestCase):
                                                     "network"):
             layernet.TwoLayerNet(6, 5, 3, seed=1).load_params(self.path())
 
+    def test_load_params_of_filters_of_another_size(self):
+        # 5x5 filters padded by 1 and 3x3 filters unpadded give the same 6x6
+        # maps on 8x8 images, so every other parameter has the same shape.
+        five = convnet.SimpleConvNet((1, 8, 8), {"filter_num": 2, "filter_size": 5, "pad": 1},
+                                     hidden_size=3, output_size=2, seed=1)
+        three = convnet.SimpleConvNet((1, 8, 8), {"filter_num": 2, "filter_size": 3},
+                                      hidden_size=3, output_size=2, seed=1)
+        five.save_params(self.path())
+        with self.assertRaisesRegex(ModelFileError, "W1 is 2x1x5x5 in the file but 2x1x3x3 in "
+                                                    "this network") as caught:
+            three.load_params(self.path())
+        self.assertIn(self.path(), str(caught.exception))
+
+    def test_load_params_of_a_bad_variance_changes_nothing(self):
+        data = self.batch_norm_file()
+        data["running"]["BatchNorm1"]["running_var"][3] = -0.5
+        with open(self.path(), "w") as f:
+            json.dump(data, f)
+        net = layernet.MultiLayerNet(6, [4], 3, use_batchnorm=True, seed=8)
+        before = json.dumps(net.params)
+        with self.assertRaisesRegex(ModelFileError, r"BatchNorm1.running_var\[3\] is -0.5; "
+                                                    r"a variance is at least 0"):
+            net.load_params(self.path())
+        self.assertEqual(json.dumps(net.params), before)
+        self.assertIsNone(net.layers["BatchNorm1"].running_var)
+
     def test_load_params_of_another_network(self):
         layernet.TwoLayerNet(6, 4, 3, seed=1).save_params(self.path())
         with self.assertRaisesRegex(ModelFileError, "holds the parameters W1, W2, b1, b2; "
@@ -277,6 +303,13 @@ class ParamsFileTest(unittest.TestCase):
         net = layernet.MultiLayerNet(6, [4], 3, seed=3)
         net.save_params(self.path("good.json"))
         with open(self.path("good.json")) as f:
+            return json.load(f)
+
+    def batch_norm_file(self):
+        net = layernet.MultiLayerNet(6, [4], 3, use_batchnorm=True, seed=3)
+        net.gradient(self.x, [0, 1, 2])         # gives it running averages
+        net.save_params(self.path("bn.json"))
+        with open(self.path("bn.json")) as f:
             return json.load(f)
 
     def assertBad(self, data, fragment):
@@ -312,10 +345,75 @@ class ParamsFileTest(unittest.TestCase):
         data["params"]["X1"] = [1.0]
         self.assertBad(data, "unknown parameter 'X1'")
 
+    def test_a_parameter_name_that_only_starts_like_one(self):
+        data = self.good()
+        data["params"]["W" * 5000] = data["params"]["W1"]
+        self.assertBad(data, r"unknown parameter '(W){40}'\.\.\.; expected W1, b1")
+
     def test_an_unknown_network(self):
         data = self.good()
         data["network"] = "ResNet50"
         self.assertBad(data, "unknown network 'ResNet50'")
+
+    def test_a_network_that_is_a_list(self):
+        data = self.good()
+        data["network"] = ["MultiLayerNet"]
+        self.assertBad(data, "'network' should be one of the names MultiLayerNet, TwoLayerNet, "
+                             "not a list")
+
+    def test_a_network_that_is_an_object(self):
+        data = self.good()
+        data["network"] = {"MultiLayerNet": 1}
+        self.assertBad(data, "'network' should be one of the names MultiLayerNet, TwoLayerNet, "
+                             "not an object")
+
+    def test_a_parameter_nested_500_deep(self):
+        text = json.dumps(dict(self.good(), params={"W1": "deep", "b1": [0.0]}))
+        self.assertBad(text.replace('"deep"', "[" * 500 + "1" + "]" * 500),
+                       "W1 is nested 500 lists deep; at most 4 here")
+
+    def test_filters_in_a_fully_connected_network(self):
+        data = self.good()
+        data["params"]["W1"] = [[[row]] for row in data["params"]["W1"]]
+        self.assertBad(data, r"MultiLayerNet needs W1 \(a matrix\)")
+
+    def test_an_integer_weight_too_large_for_a_float(self):
+        data = self.good()
+        data["params"]["W2"][1][0] = 10 ** 400
+        self.assertBad(data, r"W2\[1\]\[0\] is an integer too large for a float")
+
+    def test_a_negative_running_variance(self):
+        data = self.batch_norm_file()
+        data["running"]["BatchNorm1"]["running_var"][0] = -1e-3
+        self.assertBad(data, r"BatchNorm1.running_var\[0\] is -0.001; a variance is at least 0")
+
+    def test_a_running_variance_that_is_not_a_number(self):
+        data = self.batch_norm_file()
+        data["running"]["BatchNorm1"]["running_var"][1] = "0.5"
+        self.assertBad(data, r"BatchNorm1.running_var\[1\] should be a number, not the string")
+
+    def test_a_running_mean_that_is_infinite(self):
+        data = self.batch_norm_file()
+        data["running"]["BatchNorm1"]["running_mean"][0] = "inf"
+        text = json.dumps(data).replace('"inf"', "1e999")
+        self.assertBad(text, r"BatchNorm1.running_mean\[0\] is not finite")
+
+    def test_running_averages_that_are_not_an_object(self):
+        data = self.batch_norm_file()
+        data["running"] = [1, 2]
+        self.assertBad(data, "'running' should be an object, not a list")
+
+    def test_running_averages_of_a_layer_that_is_a_list(self):
+        data = self.batch_norm_file()
+        data["running"]["BatchNorm1"] = [[0.0] * 4, [1.0] * 4]
+        self.assertBad(data, "running.BatchNorm1 should be an object holding running_mean and "
+                             "running_var, not a list")
+
+    def test_running_averages_of_a_layer_that_is_not_batch_norm(self):
+        data = self.batch_norm_file()
+        data["running"]["Affine1"] = data["running"]["BatchNorm1"]
+        self.assertBad(data, "running averages for 'Affine1', which is not a "
+                             "BatchNormalization layer")
 
     def test_a_bad_config(self):
         data = self.good()
@@ -327,7 +425,7 @@ class ParamsFileTest(unittest.TestCase):
     def test_not_a_params_file(self):
         data = self.good()
         data["format"] = "pickle"
-        self.assertBad(data, "the format is 'pickle'")
+        self.assertBad(data, "the format is the string 'pickle'; expected 'pureml.layernet'")
         self.assertBad({"sizes": [6, 3]}, "missing keys 'format', 'network', 'params'")
 
     def test_batch_norm_without_gamma(self):

@@ -65,6 +65,17 @@ class ReadJsonTest(TempFiles):
         finally:
             modelfile.MAX_FILE_BYTES = old
 
+    def test_an_integer_of_too_many_digits(self):
+        path = self.write('{"a": [1%s]}' % ("0" * modelfile.MAX_INT_DIGITS))
+        with self.assertRaisesRegex(ModelFileError, "not a valid model file: an integer of "
+                                                    "1001 digits is too long") as caught:
+            modelfile.read_json(path)
+        self.assertIn(path, str(caught.exception))
+
+    def test_an_integer_of_the_most_digits_is_read(self):
+        path = self.write('{"a": -%s}' % ("9" * modelfile.MAX_INT_DIGITS))
+        self.assertEqual(modelfile.read_json(path), {"a": -(10 ** modelfile.MAX_INT_DIGITS - 1)})
+
     def test_a_missing_file_is_an_os_error(self):
         with self.assertRaises(FileNotFoundError):
             modelfile.read_json(os.path.join(self.folder, "absent.json"))
@@ -97,6 +108,67 @@ class ShapeTest(unittest.TestCase):
     def test_matrix_against_a_claimed_shape(self):
         with self.assertRaisesRegex(ModelFileError, "W holds 1 rows, but the claim says 2"):
             modelfile.matrix([[1.0]], "W", "f", shape=(2, 1), claims=("the claim says", "x"))
+
+    def test_an_integer_too_large_for_a_float(self):
+        with self.assertRaisesRegex(ModelFileError, r"^f.json: W\[0\]\[1\] is an integer too "
+                                                    r"large for a float"):
+            modelfile.matrix([[1, 10 ** 400]], "W", "f.json")
+
+    def test_a_number_too_large_for_a_float(self):
+        self.assertEqual(modelfile.number(-10 ** 308, "b[0]", "f.json"), -1e308)
+        with self.assertRaisesRegex(ModelFileError, r"^f.json: b\[0\] is an integer too large"):
+            modelfile.number(-10 ** 309 * 2, "b[0]", "f.json")
+
+    def test_tensor_of_filters(self):
+        filters = [[[[1, 2], [3, 4]]], [[[5, 6], [7, 8]]]]
+        self.assertEqual(modelfile.tensor(filters, "W1", "f"),
+                         [[[[1.0, 2.0], [3.0, 4.0]]], [[[5.0, 6.0], [7.0, 8.0]]]])
+
+    def test_tensor_nested_500_deep_is_refused_before_recursing(self):
+        deep = 1.0
+        for _ in range(500):
+            deep = [deep]
+        with self.assertRaisesRegex(ModelFileError, "^f.json: W1 is nested 500 lists deep; "
+                                                    "at most 4 here"):
+            modelfile.tensor(deep, "W1", "f.json")
+
+    def test_tensor_nested_five_deep(self):
+        with self.assertRaisesRegex(ModelFileError, "W1 is nested 5 lists deep; at most 4"):
+            modelfile.tensor([[[[[1.0]]]]], "W1", "f.json")
+
+    def test_tensor_deeper_past_its_first_entry(self):
+        deep = [[[[[[1.0]]]]]]
+        with self.assertRaisesRegex(ModelFileError, r"W1\[1\] is nested 6 lists deep; at most 3 "
+                                                    r"here"):
+            modelfile.tensor([[[[1.0]]], deep], "W1", "f.json")
+
+    def test_tensor_of_uneven_parts(self):
+        with self.assertRaisesRegex(ModelFileError, r"W1\[1\] is shaped 1x1x2, but W1\[0\] is "
+                                                    r"1x1x1"):
+            modelfile.tensor([[[[1.0]]], [[[1.0, 2.0]]]], "W1", "f.json")
+
+    def test_name_in(self):
+        choices = {"a": 1, "b": 2}
+        self.assertEqual(modelfile.name_in("b", choices, "key", "thing", "f.json"), 2)
+
+    def test_name_in_an_unknown_name(self):
+        with self.assertRaisesRegex(ModelFileError, "^f.json: unknown thing 'c' in 'key'; "
+                                                    "expected one of a, b$"):
+            modelfile.name_in("c", {"b": 2, "a": 1}, "key", "thing", "f.json")
+
+    def test_name_in_a_long_unknown_name_is_cut(self):
+        with self.assertRaisesRegex(ModelFileError, r"unknown thing '(x){40}'\.\.\. in"):
+            modelfile.name_in("x" * 10000, {"a": 1}, "key", "thing", "f.json")
+
+    def test_name_in_a_list(self):
+        with self.assertRaisesRegex(ModelFileError, "^f.json: 'key' should be one of the names "
+                                                    "a, b, not a list$"):
+            modelfile.name_in(["a"], {"a": 1, "b": 2}, "key", "thing", "f.json")
+
+    def test_name_in_an_object(self):
+        with self.assertRaisesRegex(ModelFileError, "should be one of the names a, not an "
+                                                    "object"):
+            modelfile.name_in({"a": 1}, {"a": 1}, "key", "thing", "f.json")
 
     def test_vector(self):
         self.assertEqual(modelfile.vector([[1], [2]], "b", "f", columns=True), [1.0, 2.0])
