@@ -244,10 +244,12 @@ class Network:
                           early_stopping_n, eta_schedule_n, verbose, on_epoch)
         n = len(training_data)
         self._velocities = None
-        split = parallel.start(self, training_data, epochs, mini_batch_size, eta, lmbda, mu,
-                               workers) if workers > 1 else None
-        stopped_early = True
-        try:
+        # The inputs never change, so pureml.matrix finds their nonzero entries
+        # once; with workers, the processes share the first layer's neurons.
+        inputs = (x for data in (training_data, test_data, evaluation_data)
+                  if data is not None for x, _ in data)
+        with matrix.fixed_inputs(inputs), parallel.training(
+                self, training_data, epochs, mini_batch_size, eta, lmbda, mu, workers) as split:
             for j in range(epochs):
                 start = time.perf_counter()
                 eta = monitor.eta               # the eta schedule may have halved it
@@ -275,10 +277,6 @@ class Network:
                     split.decide(stop, monitor.eta)
                 if stop:
                     break
-            stopped_early = False
-        finally:
-            if split is not None:
-                parallel.finish(split, self, stopped_early)
         return monitor.history
 
     def update_mini_batch(self, mini_batch, eta, lmbda=0.0, n=None, mu=0.0,
@@ -539,18 +537,21 @@ def load(filename, network_class=None):
     name = str(filename)
     data = modelfile.read_json(filename)
     modelfile.require_keys(data, ("sizes", "weights", "biases", "cost"), name)
+    sizes = data["sizes"]
+    if not isinstance(sizes, list):
+        raise ModelFileError("%s: 'sizes' should be a list of layer sizes such as [784, 30, 10], "
+                             "not %s" % (name, modelfile.kind(sizes)))
+    odd = [size for size in sizes if isinstance(size, bool) or not isinstance(size, int)]
+    if odd:
+        raise ModelFileError("%s: 'sizes' should be a list of layer sizes such as [784, 30, 10]; "
+                             "layer sizes must be ints, not %s" % (name, modelfile.kind(odd[0])))
     try:
-        sizes = check_sizes(data["sizes"])
+        sizes = check_sizes(sizes)
     except NetworkError as e:
         raise ModelFileError("%s: %s" % (name, e)) from None
-    cost = data["cost"]
-    if cost not in COSTS:
-        raise ModelFileError("%s: unknown cost %r; expected one of %s"
-                             % (name, cost, ", ".join(sorted(COSTS))))
-    activation = data.get("activation", "sigmoid")
-    if activation not in ACTIVATIONS:
-        raise ModelFileError("%s: unknown activation %r; expected one of %s"
-                             % (name, activation, ", ".join(sorted(ACTIVATIONS))))
+    cost = modelfile.name_in(data["cost"], COSTS, "cost", "cost", name)
+    activation = modelfile.name_in(data.get("activation", "sigmoid"), ACTIVATIONS,
+                                   "activation", "activation", name)
     layers = len(sizes) - 1
     for key in ("weights", "biases"):
         if not isinstance(data[key], list) or len(data[key]) != layers:
@@ -566,5 +567,5 @@ def load(filename, network_class=None):
         biases.append(modelfile.vector(data["biases"][l], "biases[%d]" % l, name,
                                        length=sizes[l + 1], columns=True,
                                        claim=claim % (l + 1)))
-    return (network_class or Network).from_parameters(
-        weights, biases, COSTS[cost], activation=ACTIVATIONS[activation])
+    return (network_class or Network).from_parameters(weights, biases, cost,
+                                                     activation=activation)

@@ -35,9 +35,11 @@ the parent adds the results in the one-process order.
 """
 
 import array
+import contextlib
 import mmap
 import multiprocessing
 import os
+import platform
 import signal
 import sys
 import time
@@ -46,8 +48,8 @@ from pureml import matrix
 from pureml.vectors import PYPY
 from pureml.errors import NetworkError
 
-__all__ = ["WorkerError", "usable_cores", "resolve_workers", "resolve_data_workers", "start",
-           "finish", "measure"]
+__all__ = ["WorkerError", "usable_cores", "resolve_workers", "resolve_data_workers", "training",
+           "start", "finish", "measure"]
 
 #: Below this many weights in the first layer a mini-batch is too little work to share.
 MIN_SPLIT_WEIGHTS = 16000
@@ -58,7 +60,16 @@ MIN_SPLIT_WEIGHTS = 16000
 #: 10], 0.83x for [784, 100, 10], 0.87x for evaluating 10,000 images).
 AUTO_SPLITS = not PYPY
 
-_SPINS = 4000                   # busy checks before yielding the CPU
+#: Whether the exchange can be trusted on this processor.  A process writes
+#: its block of z and then its counter, and the others read the counter and
+#: then the block, with no memory barrier between: that order holds on
+#: x86-64 (its stores and loads are not reordered with one another), not on
+#: ARM or POWER, where a reader could see the counter before the data.
+ORDERED_MEMORY = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
+
+_SPINS = 4000                   # busy checks before waiting more gently
+_YIELDS = 200                   # then sched_yield()s, before sleeping
+_LONGEST_NAP = 0.002            # the longest sleep between checks, in seconds
 _CHECK_EVERY = 0.02             # seconds between liveness checks while waiting
 _STOP, _GATHER, _CONTINUE = 1, 2, 3
 
@@ -75,11 +86,23 @@ def usable_cores():
 
 
 def _fork_context():
-    """Return multiprocessing's fork context, or None where processes cannot fork."""
+    """Return multiprocessing's fork context, or None where processes cannot fork or share z safely."""
+    if not ORDERED_MEMORY:
+        return None
     try:
         return multiprocessing.get_context("fork")
     except ValueError:
         return None
+
+
+def _cannot_split(workers):
+    """Return the WorkerError for workers > 1 where _fork_context() is None."""
+    if not ORDERED_MEMORY:
+        return WorkerError("workers=%d shares memory between processes in a way that is only "
+                           "safe on x86-64 processors, not on this %s one; use workers=1"
+                           % (workers, platform.machine() or "unknown"))
+    return WorkerError("workers=%d needs processes that fork, which %s does not have; "
+                       "use workers=1" % (workers, sys.platform))
 
 
 def resolve_workers(workers, sizes):
@@ -103,8 +126,7 @@ def resolve_workers(workers, sizes):
         raise NetworkError("workers=%d: the first layer has only %d neurons to share out"
                            % (workers, neurons))
     if workers > 1 and _fork_context() is None:
-        raise WorkerError("workers=%d needs processes that fork, which %s does not have; "
-                          "use workers=1" % (workers, sys.platform))
+        raise _cannot_split(workers)
     return workers
 
 
@@ -116,8 +138,7 @@ def resolve_data_workers(workers):
         raise NetworkError("workers must be a whole number of at least 1, or 'auto', not %r"
                            % (workers,))
     if workers > 1 and _fork_context() is None:
-        raise WorkerError("workers=%d needs processes that fork, which %s does not have; "
-                          "use workers=1" % (workers, sys.platform))
+        raise _cannot_split(workers)
     return workers
 
 
@@ -185,13 +206,15 @@ class Split:
 
     def weighted_inputs(self, w, xs, b):
         """Return layer 1's z for every example: this process's neurons, then everyone's."""
-        if self.interrupted:                    # a deferred Ctrl-C, between two mini-batches
-            self.interrupted = False
-            raise KeyboardInterrupt
         return self.exchange(matrix.affine_rows(w[self.lo:self.hi], xs, b[self.lo:self.hi]))
 
     def exchange(self, mine):
-        """Share this process's columns of the batch's z (``mine``, one row per example); return all of z."""
+        """Share this process's columns of the batch's z (``mine``, one row per example); return all of z.
+
+        A Ctrl-C deferred since the last mini-batch is raised here, in the
+        parent, before anything is shared.
+        """
+        self.raise_deferred_interrupt()
         board, lo, hi, width = self.board, self.lo, self.hi, self.board.width
         self.batch += 1
         base = 1 + (self.batch % 2) * board.z_size
@@ -223,19 +246,37 @@ class Split:
         if velocity is not None:
             velocity[1][lo:hi] = part_velocity[1]
 
+    def raise_deferred_interrupt(self):
+        """Raise KeyboardInterrupt if a Ctrl-C came while the run could not stop (the parent)."""
+        if self.interrupted:
+            self.interrupted = False
+            raise KeyboardInterrupt
+
     # -- waiting -------------------------------------------------------------------
 
     def _wait(self, ready):
-        """Return when ready() is true: spin, then yield; check that the others are alive."""
+        """Return when ready() is true; check meanwhile that the others are alive.
+
+        It spins first (on two cores the other process is nearly always
+        about to arrive), then yields the CPU, then sleeps for longer and
+        longer naps, so that a process waiting for a long measurement does
+        not burn a core.
+        """
         for _ in range(_SPINS):
             if ready():
                 return
         next_check = time.monotonic() + _CHECK_EVERY
+        yields, nap = 0, 0.00005
         while not ready():
             if time.monotonic() >= next_check:
                 self._check_alive()
                 next_check = time.monotonic() + _CHECK_EVERY
-            os.sched_yield() if hasattr(os, "sched_yield") else time.sleep(0)
+            if yields < _YIELDS and hasattr(os, "sched_yield"):
+                yields += 1
+                os.sched_yield()
+            else:
+                time.sleep(nap)
+                nap = min(2 * nap, _LONGEST_NAP)
 
     def _check_alive(self):
         """Raise WorkerError (parent) or leave (worker) when a process of the run is gone."""
@@ -260,14 +301,41 @@ class Split:
         return self.sequence
 
     def gather(self, net):
-        """Copy every worker's rows of layer 1 (and their velocities) into ``net`` (the parent)."""
-        if not self.workers:
-            return
-        sequence = self._command(_GATHER)
-        acks = self.board.ints[2 + self.board.processes:]
-        self._wait(lambda: min(acks[1:]) >= sequence)
-        self.read_rows(net.weights[0], net.biases[0],
-                       net._velocities[0] if net._velocities else None)
+        """Copy every worker's rows of layer 1 (and their velocities) into ``net`` (the parent).
+
+        The whole network is then also kept aside (see restore), as it
+        stands at this consistent point.
+        """
+        if self.workers:
+            sequence = self._command(_GATHER)
+            acks = self.board.ints[2 + self.board.processes:]
+            self._wait(lambda: min(acks[1:]) >= sequence)
+            self.read_rows(net.weights[0], net.biases[0],
+                           net._velocities[0] if net._velocities else None)
+        self.keep(net, self.epoch)
+
+    def keep(self, net, epoch=None):
+        """Keep a copy of the whole network (weights, biases, velocities) to restore; return None.
+
+        ``epoch`` is the epoch just ended (SGD's numbering, from 0), None at the start.
+        """
+        self.kept = (_copy(net.weights), _copy(net.biases), _copy(net._velocities))
+        self.kept_epoch = epoch
+
+    def restore(self, net):
+        """Put back the network kept at the last consistent point (the parent); return its epoch.
+
+        When a worker dies, the parent's rows and later layers have moved on
+        while the dead worker's rows are lost; the copy taken at the last
+        gather (or at the start) is the newest network that is whole.
+        """
+        weights, biases, velocities = self.kept
+        for mine, kept in zip(net.weights, weights):
+            mine[:] = _copy(kept)
+        for mine, kept in zip(net.biases, biases):
+            mine[:] = kept
+        net._velocities = _copy(velocities)
+        return self.kept_epoch
 
     def read_rows(self, w0, b0, velocity=None):
         """Copy the workers' rows (neuron j: its incoming weights and bias) into w0 and b0."""
@@ -283,7 +351,11 @@ class Split:
                     velocity[1][j] = doubles[start + 2 * n_in + 1]
 
     def decide(self, stop, eta):
-        """Tell the workers to stop, or to run the next epoch with ``eta`` (the parent)."""
+        """Tell the workers to stop, or to run the next epoch with ``eta`` (the parent).
+
+        A Ctrl-C that came while the epoch was measured is raised first.
+        """
+        self.raise_deferred_interrupt()
         self.epoch += 1
         if stop:
             self._command(_STOP)
@@ -343,23 +415,64 @@ class Split:
                 doubles[start + 2 * n_in + 1] = velocity[1][j]
 
     def next_epoch(self):
-        """Wait for the parent's word after an epoch (a worker); return the next eta."""
-        while True:
-            for _ in range(_SPINS):
-                if self._obey() == _CONTINUE:
-                    return self.board.doubles[0]
+        """Wait for the parent's word after an epoch (a worker); return the next eta.
+
+        The parent may take seconds to measure the network, so after a short
+        spin this sleeps between checks, up to _LONGEST_NAP.
+        """
+        for _ in range(_SPINS):
+            if self._obey() == _CONTINUE:
+                return self.board.doubles[0]
+        nap = 0.00005
+        while self._obey() != _CONTINUE:
             if os.getppid() != self.parent_pid:
                 os._exit(0)
-            time.sleep(0.0005)
+            time.sleep(nap)
+            nap = min(2 * nap, _LONGEST_NAP)
+        return self.board.doubles[0]
 
 
 class _Stop(Exception):
     """The parent's STOP command, seen by a worker."""
 
 
+def _copy(nested):
+    """Return a copy of a list of lists of ... of numbers (or None), every list new."""
+    if nested is None:
+        return None
+    if isinstance(nested, (list, tuple)):
+        return [_copy(item) for item in nested]
+    return nested
+
+
+@contextlib.contextmanager
+def forking():
+    """Run a ``with`` block that starts processes, with Ctrl-C held back until it ends.
+
+    A worker ignores SIGINT from its first line, but a Ctrl-C in the moment
+    between the fork and that line would kill it.  SIGINT is blocked in the
+    block (children inherit the mask; workers unblock it once they ignore
+    it) and delivered to the parent on leaving.
+    """
+    block = getattr(signal, "pthread_sigmask", None)
+    previous = block(signal.SIG_BLOCK, {signal.SIGINT}) if block else None
+    try:
+        yield
+    finally:
+        if block:
+            block(signal.SIG_SETMASK, previous)
+
+
+def ignore_interrupts():
+    """Make this (worker) process ignore SIGINT, then let it through the mask forking set; return None."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _worker_main(net, training_data, epochs, mini_batch_size, eta, lmbda, mu, split):
     """Run a worker: the same epochs and mini-batches as the parent, on its rows of layer 1."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_interrupts()
     n = len(training_data)
     try:
         for _ in range(epochs):
@@ -397,6 +510,31 @@ class _DeferredInterrupt:
         return False
 
 
+@contextlib.contextmanager
+def training(net, training_data, epochs, mini_batch_size, eta, lmbda, mu, workers):
+    """Run a ``with`` block of SGD with ``workers`` processes; yield its Split, or None for one.
+
+    The workers are forked on entry (see start) and always ended on leaving;
+    when the block ends by an exception (Ctrl-C, divergence) the parent
+    first gathers the whole network, so that what is saved is whole.
+    """
+    if workers <= 1:
+        yield None
+        return
+    split = start(net, training_data, epochs, mini_batch_size, eta, lmbda, mu, workers)
+    interrupted = True
+    try:
+        yield split
+        interrupted = False
+    except WorkerError as exc:
+        epoch = split.restore(net)
+        raise WorkerError("%s; the network is back as it was %s" % (
+            exc, "at the start" if epoch is None else "after epoch %d" % epoch)) from None
+    finally:
+        finish(split, net, interrupted)
+    split.raise_deferred_interrupt()        # a Ctrl-C after the last mini-batch
+
+
 def start(net, training_data, epochs, mini_batch_size, eta, lmbda, mu, workers):
     """Fork the workers of a split run; return the parent's Split (SGD passes it on).
 
@@ -408,16 +546,18 @@ def start(net, training_data, epochs, mini_batch_size, eta, lmbda, mu, workers):
     board = _Board(workers, mini_batch_size, net.sizes[1], net.sizes[0], mu > 0)
     split = Split(board, 0, bounds)
     split.net = net
+    split.keep(net)
     parent_pid = os.getpid()
     try:
-        for p in range(1, workers):
-            worker_split = Split(board, p, bounds, parent_pid=parent_pid)
-            worker_split.net = net
-            proc = context.Process(target=_worker_main, daemon=True,
-                                   args=(net, training_data, epochs, mini_batch_size, eta,
-                                         lmbda, mu, worker_split))
-            proc.start()
-            split.workers.append(proc)
+        with forking():
+            for p in range(1, workers):
+                worker_split = Split(board, p, bounds, parent_pid=parent_pid)
+                worker_split.net = net
+                proc = context.Process(target=_worker_main, daemon=True,
+                                       args=(net, training_data, epochs, mini_batch_size, eta,
+                                             lmbda, mu, worker_split))
+                proc.start()
+                split.workers.append(proc)
     except BaseException:
         split.close()
         raise
@@ -455,12 +595,13 @@ def measure(function, items, workers, chunk=100):
     values = memoryview(board).cast("d")
     procs = []
     try:
-        for p in range(1, workers):
-            proc = context.Process(target=_measure_main, daemon=True,
-                                   args=(function, items, bounds[p], chunk, values,
-                                         len(items) + p))
-            proc.start()
-            procs.append(proc)
+        with forking():
+            for p in range(1, workers):
+                proc = context.Process(target=_measure_main, daemon=True,
+                                       args=(function, items, bounds[p], chunk, values,
+                                             len(items) + p, os.getpid()))
+                proc.start()
+                procs.append(proc)
         lo, hi = bounds[0]
         mine = _in_chunks(function, items[lo:hi], chunk)
         for p, proc in enumerate(procs, start=1):
@@ -481,18 +622,24 @@ def measure(function, items, workers, chunk=100):
             pass
 
 
-def _in_chunks(function, items, chunk):
-    """Return function applied to ``items`` ``chunk`` at a time, the results joined."""
+def _in_chunks(function, items, chunk, parent_pid=None):
+    """Return function applied to ``items`` ``chunk`` at a time, the results joined.
+
+    With ``parent_pid`` (a measuring worker), the process leaves between
+    two chunks once that parent has died.
+    """
     out = []
     for start in range(0, len(items), chunk):
+        if parent_pid is not None and os.getppid() != parent_pid:
+            os._exit(0)
         out.extend(function(items[start:start + chunk]))
     return out
 
 
-def _measure_main(function, items, bounds, chunk, values, done_slot):
+def _measure_main(function, items, bounds, chunk, values, done_slot, parent_pid):
     """A measuring worker: write function's results for its slice, then mark itself done."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_interrupts()
     lo, hi = bounds
-    values[lo:hi] = array.array("d", _in_chunks(function, items[lo:hi], chunk))
+    values[lo:hi] = array.array("d", _in_chunks(function, items[lo:hi], chunk, parent_pid))
     values[done_slot] = 1.0
     os._exit(0)

@@ -17,14 +17,14 @@ Convolution) and a network with weight decay (its loss needs the squares
 of every weight, which no one process holds) train in one process.
 """
 
+import contextlib
 import os
-import signal
 import sys
 
 from pureml import matrix, parallel
 from pureml.layers import Affine
 
-__all__ = ["SplitAffine", "start", "finish", "can_split"]
+__all__ = ["SplitAffine", "training", "start", "finish", "can_split"]
 
 
 def can_split(network, workers):
@@ -86,6 +86,22 @@ class _Run:
         self.affine = SplitAffine(self.original, split)
         network.layers[key] = self.affine
         self.params = dict(network.params, W1=self.affine.W, b1=self.affine.b)
+        self.keep()
+
+    def keep(self):
+        """Keep a copy of the network's parameters as they are now (whole); return None."""
+        self.kept = {name: parallel._copy(value)
+                     for name, value in self.trainer.network.params.items()}
+
+    def restore(self):
+        """Put back, in place, the parameters kept at the last gather (or the start); return None.
+
+        When a worker dies, its columns of W1 are lost while every other
+        parameter has moved on: the kept copy is the newest whole network.
+        """
+        params = self.trainer.network.params
+        for name, kept in self.kept.items():
+            _assign(params[name], kept)
 
     def gather(self):
         """Bring every process's columns into the network's own W1 and b1 (the parent).
@@ -110,14 +126,49 @@ class _Run:
                     continue
                 for row, value in zip(W1, column):
                     row[j] = value
+        self.keep()
 
     def resume(self):
         """Put this process's SplitAffine back in the network, to go on training."""
         self.trainer.network.layers[self.key] = self.affine
 
 
+def _assign(target, value):
+    """Copy the nested lists ``value`` into the nested lists ``target``, in place; return None."""
+    if target and isinstance(target[0], list):
+        for inner, inner_value in zip(target, value):
+            _assign(inner, inner_value)
+    else:
+        target[:] = value
+
+
+@contextlib.contextmanager
+def training(trainer, workers):
+    """Run a ``with`` block of the Trainer's steps on ``workers`` processes; yield the run, or None.
+
+    The workers are forked on entry and always ended on leaving, the
+    network gathered whole into the parent.  If a worker dies, the
+    parameters are put back as they were at the last measurement and the
+    WorkerError says so; a Ctrl-C deferred past the last step is raised
+    on the way out.
+    """
+    if workers <= 1:
+        yield None
+        return
+    run = start(trainer, workers)
+    try:
+        yield run
+    except parallel.WorkerError as exc:
+        run.restore()
+        raise parallel.WorkerError("%s; the network's parameters are back as they were at "
+                                   "the last measurement" % exc) from None
+    finally:
+        finish(run)
+    run.split.raise_deferred_interrupt()
+
+
 def start(trainer, workers):
-    """Fork the workers of a split Trainer; return the parent's run (None for one process)."""
+    """Fork the workers of a split Trainer; return the parent's run."""
     network = trainer.network
     key = network.param_layers[0]
     first = network.layers[key]
@@ -127,12 +178,13 @@ def start(trainer, workers):
     split = parallel.Split(board, 0, bounds)
     parent_pid = os.getpid()
     try:
-        for p in range(1, workers):
-            worker_split = parallel.Split(board, p, bounds, parent_pid=parent_pid)
-            proc = context.Process(target=_worker_main, daemon=True,
-                                   args=(trainer, key, worker_split))
-            proc.start()
-            split.workers.append(proc)
+        with parallel.forking():
+            for p in range(1, workers):
+                worker_split = parallel.Split(board, p, bounds, parent_pid=parent_pid)
+                proc = context.Process(target=_worker_main, daemon=True,
+                                       args=(trainer, key, worker_split))
+                proc.start()
+                split.workers.append(proc)
     except BaseException:
         split.close()
         raise
@@ -141,12 +193,14 @@ def start(trainer, workers):
     return run
 
 
-def finish(run, interrupted):
-    """End a split Trainer: gather the whole network into the parent, close, restore Affine1."""
+def finish(run):
+    """End a split Trainer: gather the whole network into the parent, close, restore Affine1.
+
+    Nothing is gathered from workers that have died (training restores the
+    kept parameters then).
+    """
     try:
-        if run.split.workers and all(p.exitcode is None for p in run.split.workers):
-            run.gather()
-        elif not interrupted:
+        if all(p.exitcode is None for p in run.split.workers):
             run.gather()
     finally:
         run.deferred.__exit__(None, None, None)
@@ -156,7 +210,7 @@ def finish(run, interrupted):
 
 def _worker_main(trainer, key, split):
     """Run a worker: the Trainer's steps on its columns, sending them when the parent measures."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parallel.ignore_interrupts()
     network = trainer.network
     affine = SplitAffine(network.layers[key], split)
     network.layers[key] = affine

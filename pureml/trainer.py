@@ -162,19 +162,15 @@ class Trainer:
         """Run every step, then measure the whole test set; return its accuracy."""
         workers = 1 if self.workers == 1 else parallel_layers.can_split(self.network,
                                                                          self.workers)
-        self._split = parallel_layers.start(self, workers) if workers > 1 else None
-        interrupted = True
-        try:
-            for _ in range(self.max_iter):
-                self.train_step()
-                self._show_progress()
-                if self.on_step is not None:
-                    self.on_step(self)
-            interrupted = False
-        finally:
-            self._close_progress()
-            if self._split is not None:
-                parallel_layers.finish(self._split, interrupted)
+        with parallel_layers.training(self, workers) as self._split:
+            try:
+                for _ in range(self.max_iter):
+                    self.train_step()
+                    self._show_progress()
+                    if self.on_step is not None:
+                        self.on_step(self)
+            finally:
+                self._close_progress()
                 self._split = None
         test_acc = self.network.accuracy(self.x_test, self.t_test)
         if self.verbose:

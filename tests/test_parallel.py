@@ -110,6 +110,7 @@ class InterruptionTest(unittest.TestCase):
 
     def test_a_killed_worker_is_a_clear_error(self):
         net = network.Network([64, 12, 4], seed=3)
+        start = (_copy(net.weights), _copy(net.biases))
 
         def on_batch(done, total, cost):
             if done == 30:
@@ -118,8 +119,50 @@ class InterruptionTest(unittest.TestCase):
         with self.assertRaises(parallel.WorkerError) as caught:
             net.SGD(synthetic(120), 2, 10, 0.5, verbose=False, workers=2, on_batch=on_batch)
         self.assertRegex(str(caught.exception),
-                         r"worker 1 \(pid \d+\) stopped with exit code -9 in epoch 0")
+                         r"worker 1 \(pid \d+\) stopped with exit code -9 in epoch 0, "
+                         r"mini-batch \d+; training stopped; the network is back as it was "
+                         r"at the start")
+        self.assertEqual((net.weights, net.biases), start, "the newest whole network")
         self.assertEqual(multiprocessing.active_children(), [])
+
+    def test_a_worker_killed_in_a_later_epoch_leaves_the_last_epochs_network(self):
+        after_one = network.Network([64, 12, 4], seed=3)
+        after_one.SGD(synthetic(120), 1, 10, 0.5, verbose=False)
+        net = network.Network([64, 12, 4], seed=3)
+
+        def on_batch(done, total, cost):
+            if on_batch.calls == 15:            # mini-batch 3 of the second epoch
+                for child in multiprocessing.active_children():
+                    os.kill(child.pid, signal.SIGKILL)
+            on_batch.calls += 1
+        on_batch.calls = 0
+        with self.assertRaisesRegex(parallel.WorkerError, "back as it was after epoch 0"):
+            net.SGD(synthetic(120), 3, 10, 0.5, verbose=False, workers=2, on_batch=on_batch)
+        self.assertEqual(net.weights, after_one.weights)
+        self.assertEqual(net.biases, after_one.biases)
+        self.assertEqual(multiprocessing.active_children(), [])
+
+    def test_a_ctrl_c_while_the_last_epoch_is_measured_is_not_lost(self):
+        for workers in (1, 2):
+            with self.subTest(workers=workers):
+                net = network.Network([64, 12, 4], seed=3)
+                test = [(x, y.index(1.0)) for x, y in synthetic(20, seed=1)]
+
+                def on_epoch(record):
+                    if record["epoch"] == 1:
+                        signal.raise_signal(signal.SIGINT)
+                with self.assertRaises(KeyboardInterrupt):
+                    net.SGD(synthetic(60), 2, 10, 0.5, test_data=test, verbose=False,
+                            workers=workers, on_epoch=on_epoch)
+                self.assertEqual(multiprocessing.active_children(), [])
+
+    def test_a_ctrl_c_while_forking_reaches_the_parent_not_a_worker(self):
+        with self.assertRaises(KeyboardInterrupt):
+            with parallel.forking():
+                signal.raise_signal(signal.SIGINT)
+                reached = False                 # still here: SIGINT is held back
+            self.fail("SIGINT should have been delivered on leaving the block")
+        self.assertFalse(reached)
 
     def test_a_real_sigint_stops_at_a_mini_batchs_end_and_leaves_no_process(self):
         # The script takes SIGINT's default handling itself: a test run as a
@@ -188,6 +231,12 @@ class InterruptionTest(unittest.TestCase):
             proc.stderr.close()
 
 
+def _copy(nested):
+    """Return a copy of a list of lists of floats."""
+    return [[list(row) for row in layer] if isinstance(layer[0], list) else list(layer)
+            for layer in nested]
+
+
 def _alive(pid):
     """Return True if a process with this pid exists and is not a zombie."""
     try:
@@ -216,6 +265,61 @@ class MeasureTest(unittest.TestCase):
                                  net.total_cost(data, 0.5))
         self.assertEqual(multiprocessing.active_children(), [])
 
+    def test_measuring_workers_leave_when_the_parent_dies(self):
+        script = textwrap.dedent("""
+            import os, random, sys, time
+            from pureml import network, parallel
+            rng = random.Random(0)
+            data = [([rng.random() for _ in range(64)], rng.randrange(4)) for _ in range(400)]
+            net = network.Network([64, 16, 4], seed=1)
+            def slow_hits(items):
+                if os.getpid() != parent:
+                    print(os.getpid(), flush=True)
+                    time.sleep(0.5)
+                return net._hits(items)
+            parent = os.getpid()
+            parallel.measure(slow_hits, data, 2, chunk=10)
+            """)
+        proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            pid = int(proc.stdout.readline())
+            proc.kill()
+            proc.wait(30)
+            deadline = time.monotonic() + 20
+            while _alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertFalse(_alive(pid), "an orphaned measuring worker")
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.stdout.close()
+            proc.stderr.close()
+
+
+class WaitTest(unittest.TestCase):
+    """Split._wait spins, then yields, then naps longer and longer, up to _LONGEST_NAP."""
+
+    def test_a_long_wait_sleeps_instead_of_spinning(self):
+        split = parallel.Split.__new__(parallel.Split)
+        split._check_alive = lambda: None
+        naps = []
+        calls = [0]
+
+        def ready():
+            calls[0] += 1
+            return len(naps) == 12
+
+        original = parallel.time.sleep
+        parallel.time.sleep = naps.append
+        try:
+            split._wait(ready)
+        finally:
+            parallel.time.sleep = original
+        self.assertGreater(calls[0], parallel._SPINS)
+        self.assertEqual(naps, sorted(naps), "the naps grow")
+        self.assertEqual(naps[-1], parallel._LONGEST_NAP)
+
 
 class WorkersArgumentTest(unittest.TestCase):
     def test_auto_is_one_for_a_small_first_layer(self):
@@ -225,12 +329,27 @@ class WorkersArgumentTest(unittest.TestCase):
         expected = min(parallel.usable_cores(), 30) if CAN_FORK and not PYPY else 1
         self.assertEqual(parallel.resolve_workers("auto", [784, 30, 10]), expected)
 
-    def test_auto_is_one_on_pypy(self):
+    def test_auto_is_one_where_splitting_does_not_pay(self):
         # Measured: on PyPy two processes are slower than one (see AUTO_SPLITS).
-        if not PYPY:
-            self.skipTest("this interpreter is not PyPy")
-        self.assertEqual(parallel.resolve_workers("auto", [784, 100, 10]), 1)
-        self.assertEqual(parallel.resolve_data_workers("auto"), 1)
+        self.assertEqual(parallel.AUTO_SPLITS, not PYPY)
+        original = parallel.AUTO_SPLITS
+        parallel.AUTO_SPLITS = False
+        try:
+            self.assertEqual(parallel.resolve_workers("auto", [784, 100, 10]), 1)
+            self.assertEqual(parallel.resolve_data_workers("auto"), 1)
+        finally:
+            parallel.AUTO_SPLITS = original
+
+    def test_only_x86_shares_memory_between_processes(self):
+        original = parallel.ORDERED_MEMORY
+        parallel.ORDERED_MEMORY = False
+        try:
+            self.assertEqual(parallel.resolve_workers("auto", [784, 100, 10]), 1)
+            self.assertEqual(parallel.resolve_data_workers("auto"), 1)
+            with self.assertRaisesRegex(parallel.WorkerError, "only safe on x86-64"):
+                parallel.resolve_workers(2, [784, 100, 10])
+        finally:
+            parallel.ORDERED_MEMORY = original
 
     def test_auto_measures_on_the_cores(self):
         expected = parallel.usable_cores() if CAN_FORK and not PYPY else 1

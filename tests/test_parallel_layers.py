@@ -1,7 +1,9 @@
 """Tests for pureml.parallel_layers: the Trainer on several processes gives the same network."""
 
 import multiprocessing
+import os
 import random
+import signal
 import unittest
 
 from pureml import parallel, parallel_layers
@@ -63,6 +65,47 @@ class SameNetworkTest(unittest.TestCase):
                 one = trained(lambda: TwoLayerNet(40, 12, 4, seed=1), 1, on_step=stop_at(step))
                 two = trained(lambda: TwoLayerNet(40, 12, 4, seed=1), 2, on_step=stop_at(step))
                 self.assertEqual(two, one)
+        self.assertEqual(multiprocessing.active_children(), [])
+
+
+@unittest.skipUnless(CAN_FORK, "splitting the work needs processes that fork")
+class InterruptionTest(unittest.TestCase):
+    def test_a_real_sigint_stops_a_split_trainer_where_one_process_stops(self):
+        def sigint_at(step):
+            def on_step(trainer):
+                if trainer.current_iter == step:
+                    signal.raise_signal(signal.SIGINT)
+            return on_step
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            one = trained(lambda: TwoLayerNet(40, 12, 4, seed=1), 1, on_step=sigint_at(9))
+            two = trained(lambda: TwoLayerNet(40, 12, 4, seed=1), 2, on_step=sigint_at(9))
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        self.assertEqual(len(one[1]), 9, "one process stops at the step")
+        self.assertEqual(two, one)
+        self.assertEqual(multiprocessing.active_children(), [])
+
+    def test_a_killed_worker_leaves_the_parameters_of_the_last_measurement(self):
+        x, t = data()
+        measured = []
+
+        def on_epoch(trainer):
+            measured.append({k: parallel._copy(v) for k, v in trainer.network.params.items()})
+
+        def on_step(trainer):
+            if trainer.current_iter == 17:          # in the second epoch (12 steps each)
+                for child in multiprocessing.active_children():
+                    os.kill(child.pid, signal.SIGKILL)
+        net = TwoLayerNet(40, 12, 4, seed=1)
+        trainer = Trainer(net, x, t, x[:40], t[:40], epochs=3, mini_batch_size=20,
+                          optimizer="adam", verbose=False, seed=5, workers=2,
+                          on_step=on_step, on_epoch=on_epoch)
+        with self.assertRaisesRegex(parallel.WorkerError,
+                                    r"exit code -9 .*back as they were at the last measurement"):
+            trainer.train()
+        self.assertEqual(net.params, measured[-1])
+        self.assertEqual(len(measured), 2, "measured after steps 0 and 12")
         self.assertEqual(multiprocessing.active_children(), [])
 
 

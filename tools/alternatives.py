@@ -82,7 +82,7 @@ def update_map_axpy(w, c, ds, rows):
 def update_one_row_per_pass(w, c, ds, rows):
     """The plain loop without pairing rows."""
     for d, a in zip(ds, rows):
-        nonzeros = matrix._nonzeros(a)
+        nonzeros = matrix._pairs(a)
         for row, dj in zip(w, d):
             s = c * dj
             for k, ak in nonzeros:
@@ -92,7 +92,7 @@ def update_one_row_per_pass(w, c, ds, rows):
 def update_three_rows_per_pass(w, c, ds, rows):
     """The plain loop with three rows per pass over the inputs instead of two."""
     for d, a in zip(ds, rows):
-        nonzeros = matrix._nonzeros(a)
+        nonzeros = matrix._pairs(a)
         rows_and_steps = [(row, c * dj) for row, dj in zip(w, d)]
         while len(rows_and_steps) % 3:
             row, s = rows_and_steps.pop()
