@@ -12,7 +12,7 @@ from pureml.errors import NetworkError
 __all__ = ["as_list", "check_sizes", "check_count", "check_number", "check_positive",
            "check_nonnegative", "check_momentum", "lookup", "one_hot", "check_input",
            "check_target", "check_pair", "check_training_data", "check_labelled_data",
-           "check_mini_batch"]
+           "check_measured_data", "check_mini_batch"]
 
 
 def as_list(data, what):
@@ -134,6 +134,9 @@ def check_target(sizes, y):
         raise NetworkError("a training label must be a one-hot list of %d numbers, "
                            "not the number %r (see mnist.vectorized_result)"
                            % (sizes[-1], y))
+    if isinstance(y, (str, bytes)):
+        raise NetworkError("a training label must be a one-hot list of %d numbers, not the "
+                           "%s %r" % (sizes[-1], type(y).__name__, y))
     try:
         length = len(y)
     except TypeError:
@@ -179,6 +182,25 @@ def check_labelled_data(sizes, data, what):
             raise NetworkError("labels in %s must be ints from 0 to %d, not %r "
                                "(one-hot labels belong in training_data)"
                                % (what, outputs - 1, label))
+    return data
+
+
+def check_measured_data(sizes, data, what):
+    """Return data as a list of (x, y) pairs, y an int label or a one-hot list, each checked.
+
+    This is what accuracy and total_cost measure: network2 calls them on
+    training data (one-hot labels) and on test data (int labels) alike.
+    """
+    data = as_list(data, what)
+    outputs = sizes[-1]
+    for pair in data:
+        x, y = check_pair(pair, what)
+        check_input(sizes, x)
+        if isinstance(y, bool) or isinstance(y, int) and not 0 <= y < outputs:
+            raise NetworkError("labels in %s must be ints from 0 to %d or one-hot lists of "
+                               "%d numbers, not %r" % (what, outputs - 1, outputs, y))
+        if not isinstance(y, int):
+            check_target(sizes, y)
     return data
 
 

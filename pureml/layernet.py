@@ -215,6 +215,8 @@ class _LayeredNet:
         layers.reverse()
         for layer in layers:
             dout = layer.backward(dout)
+            if dout is None:        # the first parameter layer: nothing below needs a gradient
+                break
         # the gradients the layers kept
         grads = {}
         lmbda = self.weight_decay_lambda
@@ -227,7 +229,6 @@ class _LayeredNet:
                 grads["gamma%d" % idx] = batch_norm.dgamma
                 grads["beta%d" % idx] = batch_norm.dbeta
         return grads
-
 
     # -- files ---------------------------------------------------------------
 

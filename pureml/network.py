@@ -36,10 +36,10 @@ from pureml.activations import (ACTIVATIONS, ReLU, Sigmoid, Tanh,  # noqa: F401
                                 sigmoid, sigmoid_prime)
 from pureml.costs import (COSTS, CrossEntropyCost, LogLikelihoodCost,  # noqa: F401
                           QuadraticCost)
-from pureml.arguments import (as_list, check_count, check_input, check_labelled_data,
-                              check_mini_batch, check_momentum, check_nonnegative,
-                              check_positive, check_sizes, check_target, check_training_data,
-                              lookup, one_hot)
+from pureml.arguments import (check_count, check_input, check_labelled_data,
+                              check_measured_data, check_mini_batch, check_momentum,
+                              check_nonnegative, check_positive, check_sizes, check_target,
+                              check_training_data, lookup, one_hot)
 from pureml.errors import DivergenceError, ModelFileError, NetworkError
 from pureml.fileio import atomic_write_text
 from pureml.monitor import History, Monitor
@@ -445,10 +445,7 @@ class Network:
         Either kind of label is understood whatever the flag says.
         ``workers`` > 1 shares the data out among processes (exact).
         """
-        data = as_list(data, "data")
-        for _, y in data:
-            if not isinstance(y, int):
-                check_target(self.sizes, y)
+        data = check_measured_data(self.sizes, data, "data")     # here, not in a worker
         hits = parallel.measure(self._hits, data, parallel.resolve_data_workers(workers))
         return int(sum(hits))
 
@@ -468,7 +465,7 @@ class Network:
         shares the examples out among processes; their costs are added in
         the same order, so the result is the same float.
         """
-        data = as_list(data, "data")
+        data = check_measured_data(self.sizes, data, "data")     # here, not in a worker
         if not data:
             raise NetworkError("total_cost needs at least one example")
         lmbda = check_nonnegative(lmbda, "lmbda")

@@ -80,6 +80,17 @@ class GradientTests(UsesKernels, NestedAlmostEqual):
                 layer.freeze_mask = True
         self.assertGradientsAgree(net)
 
+    def test_network3_with_dropout_before_its_first_layer(self):
+        # network3's FullyConnectedLayer(p_dropout=...) as the first layer: Dropout1
+        # comes before Affine1, whose dx nobody needs, so backprop stops there.
+        net = convnet.ConvNetwork([
+            convnet.FullyConnectedLayer(n_in=7, n_out=5, p_dropout=0.4, rng=random.Random(1)),
+            convnet.SoftmaxLayer(n_in=5, n_out=4, rng=random.Random(2))], 3)
+        self.assertEqual(list(net.layers)[0], "Dropout1")
+        net.loss(self.x, self.t, train_flg=True)        # draws the mask
+        net.layers["Dropout1"].freeze_mask = True
+        self.assertGradientsAgree(net)
+
     def test_multi_layer_net_with_batch_normalization(self):
         net = layernet.MultiLayerNet(7, [5, 6], 4, use_batchnorm=True, activation="sigmoid",
                                      seed=5)

@@ -321,6 +321,41 @@ class WaitTest(unittest.TestCase):
         self.assertEqual(naps[-1], parallel._LONGEST_NAP)
 
 
+@unittest.skipUnless(CAN_FORK, "measuring in parallel needs processes that fork")
+class MeasuredDataTest(unittest.TestCase):
+    """Bad data is a NetworkError in the parent, whatever the workers, before any fork."""
+
+    def setUp(self):
+        self.net = network.Network([64, 12, 4], seed=2)
+        self.good = [(x, y.index(1.0)) for x, y in synthetic(20)]
+
+    def assertBad(self, bad_pair, message):
+        for workers in (1, 2):
+            for measure in (self.net.accuracy, self.net.total_cost):
+                with self.subTest(workers=workers, measure=measure.__name__):
+                    data = self.good + [bad_pair]       # in the second worker's slice
+                    with self.assertRaisesRegex(network.NetworkError, message):
+                        measure(data, workers=workers)
+
+    def test_a_short_input(self):
+        self.assertBad(([0.0] * 63, 1), "an input has 63 entries; this network expects 64")
+
+    def test_a_label_out_of_range(self):
+        self.assertBad(([0.0] * 64, 7), "labels in data must be ints from 0 to 3")
+
+    def test_a_negative_label(self):
+        self.assertBad(([0.0] * 64, -1), "labels in data must be ints from 0 to 3")
+
+    def test_a_bool_label(self):
+        self.assertBad(([0.0] * 64, True), "labels in data must be ints from 0 to 3")
+
+    def test_a_one_hot_label_of_the_wrong_length(self):
+        self.assertBad(([0.0] * 64, [0.0, 1.0]), "a training label has 2 entries")
+
+    def test_a_string_label(self):
+        self.assertBad(([0.0] * 64, "3"), "must be a one-hot list of 4 numbers, not the str '3'")
+
+
 class WorkersArgumentTest(unittest.TestCase):
     def test_auto_is_one_for_a_small_first_layer(self):
         self.assertEqual(parallel.resolve_workers("auto", [10, 5, 2]), 1)
