@@ -168,7 +168,7 @@ def run(args):
                 len(evaluation_data), args.evaluate_on, session.final, len(evaluation_data),
                 percent(session.final, len(evaluation_data))), flush=True)
         if kept and status == EXIT_OK:
-            session.test_correct = _correct(net, test_data)
+            session.test_correct, session.n_test = _correct(net, test_data), len(test_data)
             print("On the %d test images: %d / %d (%s)" % (
                 len(test_data), session.test_correct, len(test_data),
                 percent(session.test_correct, len(test_data))), flush=True)
@@ -223,6 +223,7 @@ class ConvRun(TrainingSession):
         super().__init__(args, seed, n_training, n_evaluation, args.evaluate_on)
         self.final = None
         self.test_correct = None    # with --keep-best: the kept network on the test set
+        self.n_test = None
         self.steps = max(n_training // args.batch_size, 1)
 
     def describe(self):
@@ -249,6 +250,7 @@ class ConvRun(TrainingSession):
         if self.test_correct is not None:
             data["kept_epoch"] = self.best[1]
             data["test_correct"] = self.test_correct
+            data["test_images"] = self.n_test
         return data
 
     def write_plot(self):
