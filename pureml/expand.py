@@ -67,7 +67,7 @@ def _whole(value, name, minimum=None):
 
 
 def shift(x, dy, dx, width=28):
-    """Return the flat image ``x`` (rows of ``width`` pixels) moved dy rows down and dx columns right.
+    """Return the flat image ``x`` (rows of ``width`` pixels) moved dy rows down, dx columns right.
 
     The pixels moved out of the image are lost and those moved in are 0.0,
     as the book's np.roll followed by a row or column of zeros.
@@ -131,7 +131,7 @@ def displace(x, dy, dx):
 
 
 def displaced(images, rng, variants=DISPLACEMENTS):
-    """Return a new list of the images, each moved by a (dy, dx) that ``rng`` draws from ``variants``.
+    """Return a new list of the images, each moved by a (dy, dx) that rng draws from variants.
 
     ``rng`` is a random.Random; ``variants`` a non-empty sequence of (dy,
     dx) pairs, the book's five by default.  An image is a flat list of 784

@@ -317,7 +317,7 @@ class InterruptTest(CommandCase):
     """Ctrl-C stops training, saves what there is, and exits 130."""
 
     def interrupt_after_the_first_epoch(self, *options, evaluated=N_TEST):
-        """Run ``train --epochs 100000 OPTIONS``, Ctrl-C it after epoch 0; return (status, out, err)."""
+        """Run ``train --epochs 100000 OPTIONS``, Ctrl-C after epoch 0; return the exit, out, err."""
         command = [sys.executable, "-m", "pureml", "train", "--epochs", "100000"] + \
             list(options)
         with sigint_default_in_children():

@@ -133,7 +133,8 @@ def expanded_99(args, seed, epochs):
     n = metadata["evaluation_images"]
     validation = [c / n for c in metadata["correct_per_epoch"]]
     return {"test_acc": metadata["test_correct"] / metadata["test_images"],
-            "kept_epoch": metadata["kept_epoch"], "validation_per_epoch": validation, "command": "pureml train " + " ".join(options),
+            "kept_epoch": metadata["kept_epoch"], "validation_per_epoch": validation,
+            "command": "pureml train " + " ".join(options),
             "curves": {"accuracy": {"validation": validation}}}
 
 

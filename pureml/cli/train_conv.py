@@ -87,7 +87,7 @@ def expansion(text):
 
 
 def variants(spec):
-    """Return the (dy, dx) displacements --expand names: the book's five, or the shifts of up to N."""
+    """Return the (dy, dx) pairs --expand names: the book's five, or the shifts of up to N."""
     return expand.DISPLACEMENTS if spec == "book" else expand.displacements(spec)
 
 
