@@ -25,10 +25,13 @@ standard library.  The modules, each one idea:
     convolution  convolution and max pooling, plain and fast
     parallel     SGD on several processes, the same weights bit for bit
     parallel_layers  the same for DLFS's Trainer
+    processes    how many processes, forked safely; measuring a data set among them
     models       any saved network behind one face (evaluate, predict, serve)
     server       ``pureml serve``: the draw-a-digit page and its JSON API
+    webserver    the HTTP under it: deadlines, caps, JSON errors, no smuggling
     mnist        the book's mnist_loader and DLFS's load_mnist, reading
                  MNIST's IDX files; download
+    expand       Nielsen's expand_mnist.py: images displaced by a pixel or more
     idx          the IDX file format, read and written with struct and gzip
     images       your own digits (PNG, PGM/PBM), preprocessed like MNIST
     png, pnm     the image decoders; imagefile, what they share

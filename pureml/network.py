@@ -31,7 +31,7 @@ import math
 import random
 import time
 
-from pureml import matrix, modelfile, parallel
+from pureml import matrix, modelfile, parallel, processes
 from pureml.activations import (ACTIVATIONS, ReLU, Sigmoid, Tanh,  # noqa: F401
                                 sigmoid, sigmoid_prime)
 from pureml.costs import (COSTS, CrossEntropyCost, LogLikelihoodCost,  # noqa: F401
@@ -218,7 +218,7 @@ class Network:
         or infinite.
         """
         training_data = check_training_data(self.sizes, training_data)
-        workers = parallel.resolve_workers(workers, self.sizes)
+        workers = processes.resolve_workers(workers, self.sizes)
         epochs = check_count(epochs, "epochs", minimum=0)
         mini_batch_size = check_count(mini_batch_size, "mini_batch_size", minimum=1)
         eta = check_positive(eta, "eta")
@@ -312,8 +312,9 @@ class Network:
         SGD calls this directly, having checked its data and arguments once
         rather than once per mini-batch.  Returns what update_mini_batch does.
         With ``split`` (pureml.parallel), layer 1's neurons are shared out
-        among processes: this one computes its neurons' z, the split
-        collects everyone's, and this one moves only its own neurons.
+        among processes: this one computes its neurons' z and activations,
+        the split collects everyone's activations, and this one carries the
+        error back to (BP2) and moves only its own neurons.
         """
         m = len(xs)
         # Feedforward, every example at once: zs[l] and activations[l] hold
@@ -322,11 +323,12 @@ class Network:
         zs = []
         for b, w, sigma in self._layers():
             if split is not None and not zs:
-                z = split.weighted_inputs(w, activations[-1], b)
+                z, a = split.first_layer(w, activations[-1], b, sigma)    # z: its neurons'
             else:
                 z = matrix.affine_rows(w, activations[-1], b)
+                a = [sigma.fn(zx) for zx in z]
             zs.append(z)
-            activations.append([sigma.fn(zx) for zx in z])
+            activations.append(a)
         # BP1, for every example.
         deltas = [self.cost.delta(z, a, y) for z, a, y in zip(zs[-1], activations[-1], ys)]
         # Backward pass.  Before layer l's weights move, they carry the
@@ -336,7 +338,8 @@ class Network:
         for l in range(1, self.num_layers):
             w, b = self.weights[-l], self.biases[-l]
             if l < self.num_layers - 1:
-                back = matrix.transpose_matvec_rows(w, deltas)
+                to = split.columns(w) if split is not None and l == self.num_layers - 2 else w
+                back = matrix.transpose_matvec_rows(to, deltas)
                 previous = [matrix.hadamard(wd, self.activation.prime(z))
                             for wd, z in zip(back, zs[-l - 1])]
             step = split.step if split is not None and l == self.num_layers - 1 else self._step
@@ -446,7 +449,7 @@ class Network:
         ``workers`` > 1 shares the data out among processes (exact).
         """
         data = check_measured_data(self.sizes, data, "data")     # here, not in a worker
-        hits = parallel.measure(self._hits, data, parallel.resolve_data_workers(workers))
+        hits = processes.measure(self._hits, data, processes.resolve_data_workers(workers))
         return int(sum(hits))
 
     def _hits(self, data):
@@ -470,7 +473,7 @@ class Network:
             raise NetworkError("total_cost needs at least one example")
         lmbda = check_nonnegative(lmbda, "lmbda")
         cost = 0.0
-        for c in parallel.measure(self._costs, data, parallel.resolve_data_workers(workers)):
+        for c in processes.measure(self._costs, data, processes.resolve_data_workers(workers)):
             cost += c
         cost /= len(data)
         squares = math.fsum(matrix.sumprod(row, row) for w in self.weights for row in w)

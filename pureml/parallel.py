@@ -1,4 +1,4 @@
-"""Every core, the same numbers: training and measuring a Network in several processes.
+"""Every core, the same numbers: Nielsen's SGD in several processes.
 
 Mini-batch SGD is sequential, and the usual ways of sharing it out
 (averaging gradients over bigger batches, Hogwild) change the algorithm.
@@ -6,20 +6,22 @@ This module does not.  It splits the first layer's neurons, where nearly
 all the work is, among processes: the parent and ``workers - 1`` forked
 workers each own a contiguous range of rows of ``weights[0]`` and
 ``biases[0]``.  For each mini-batch every process computes its neurons'
-weighted inputs z, they exchange them, every process computes the (small)
-rest of the network itself, and each moves only its own rows.  Every
+weighted inputs z and activations a, they exchange the activations, every
+process computes the (small) rest of the network itself, carries the error
+back (BP2) to its own neurons only, and moves only its own rows.  Every
 weight therefore sees exactly the operations of the one-process run, in
 the same order, and the weights come out the same, bit for bit.  Each
 worker shuffles with its own copy of the network's random.Random, so the
 mini-batches agree without being sent.
 
 The exchange is a shared, anonymous memory map (inherited at fork; no file,
-nothing to clean up) with two buffers of z, used turn about, and one
-sequence counter per process: a process writes its block, bumps its
+nothing to clean up) with two buffers of activations, used turn about, and
+one sequence counter per process: a process writes its block, bumps its
 counter, and waits until every counter has caught up.  Waiting spins for a
 moment (on two cores, the other process is nearly always about to
 arrive: a pipe's round trip costs 100-250 us, a spin a few), then yields
-the CPU, so that more processes than cores do not starve each other.
+the CPU, then naps, so that more processes than cores do not starve each
+other and a long wait does not burn a core.
 
 At the end of every epoch the parent gathers the workers' rows, so that
 ``on_epoch``, checkpoints and Ctrl-C see the whole network; then it tells
@@ -27,45 +29,27 @@ them to go on (with the eta the schedule chose) or to stop.  Workers
 ignore SIGINT (the parent decides), notice within a few milliseconds when
 the parent has died, and are always stopped, then terminated, then killed
 when SGD ends for any reason.  A worker that dies is reported as a
-``WorkerError`` naming it and its exit code.  Nothing is pickled.
+``WorkerError`` naming it and its exit code, and the network is put back
+as it was at the last epoch's end.  Nothing is pickled.
 
-``evaluate``, ``accuracy`` and ``total_cost`` split the data instead
-(measuring is data parallel, and exact): each process measures a slice and
-the parent adds the results in the one-process order.
+How many processes, and measuring a data set among them, are
+pureml.processes'; pureml.parallel_layers does the same split for DLFS's
+Trainer.
 """
 
 import array
 import contextlib
 import mmap
-import multiprocessing
 import os
-import platform
 import signal
 import sys
 import time
 
 from pureml import matrix
-from pureml.vectors import PYPY
-from pureml.errors import NetworkError
+from pureml.processes import (WorkerError, copy_nested, fork_context, forking,
+                              ignore_interrupts, parts)
 
-__all__ = ["WorkerError", "usable_cores", "resolve_workers", "resolve_data_workers", "training",
-           "start", "finish", "measure"]
-
-#: Below this many weights in the first layer a mini-batch is too little work to share.
-MIN_SPLIT_WEIGHTS = 16000
-
-#: Whether "auto" may use more than one process here.  Not on PyPy: its JIT
-#: makes a mini-batch so quick that the exchange costs more than it saves
-#: (tools/bench_workers.py: 2 processes 0.66x the speed of 1 for [784, 30,
-#: 10], 0.83x for [784, 100, 10], 0.87x for evaluating 10,000 images).
-AUTO_SPLITS = not PYPY
-
-#: Whether the exchange can be trusted on this processor.  A process writes
-#: its block of z and then its counter, and the others read the counter and
-#: then the block, with no memory barrier between: that order holds on
-#: x86-64 (its stores and loads are not reordered with one another), not on
-#: ARM or POWER, where a reader could see the counter before the data.
-ORDERED_MEMORY = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
+__all__ = ["Split", "training", "start", "finish"]
 
 _SPINS = 4000                   # busy checks before waiting more gently
 _YIELDS = 200                   # then sched_yield()s, before sleeping
@@ -74,87 +58,8 @@ _CHECK_EVERY = 0.02             # seconds between liveness checks while waiting
 _STOP, _GATHER, _CONTINUE = 1, 2, 3
 
 
-class WorkerError(NetworkError):
-    """A worker process failed, died, or could not be started; the message says which."""
-
-
-def usable_cores():
-    """Return the number of CPU cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _fork_context():
-    """Return multiprocessing's fork context, or None where processes cannot fork or share z safely."""
-    if not ORDERED_MEMORY:
-        return None
-    try:
-        return multiprocessing.get_context("fork")
-    except ValueError:
-        return None
-
-
-def _cannot_split(workers):
-    """Return the WorkerError for workers > 1 where _fork_context() is None."""
-    if not ORDERED_MEMORY:
-        return WorkerError("workers=%d shares memory between processes in a way that is only "
-                           "safe on x86-64 processors, not on this %s one; use workers=1"
-                           % (workers, platform.machine() or "unknown"))
-    return WorkerError("workers=%d needs processes that fork, which %s does not have; "
-                       "use workers=1" % (workers, sys.platform))
-
-
-def resolve_workers(workers, sizes):
-    """Return the number of processes to train a network of ``sizes`` with.
-
-    ``workers`` is an int of at least 1 or "auto": the usable cores, but 1
-    where sharing does not pay (on PyPy, for a first layer of fewer than
-    MIN_SPLIT_WEIGHTS weights, or on a platform that cannot fork) and never
-    more than the first layer's neurons.  Raises NetworkError otherwise.
-    """
-    neurons = sizes[1]
-    if workers == "auto":
-        if (not AUTO_SPLITS or _fork_context() is None
-                or sizes[0] * neurons < MIN_SPLIT_WEIGHTS):
-            return 1
-        return max(1, min(usable_cores(), neurons))
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise NetworkError("workers must be a whole number of at least 1, or 'auto', not %r"
-                           % (workers,))
-    if workers > neurons:
-        raise NetworkError("workers=%d: the first layer has only %d neurons to share out"
-                           % (workers, neurons))
-    if workers > 1 and _fork_context() is None:
-        raise _cannot_split(workers)
-    return workers
-
-
-def resolve_data_workers(workers):
-    """Return the processes to measure with: "auto" is the usable cores (1 on PyPy or without fork)."""
-    if workers == "auto":
-        return usable_cores() if AUTO_SPLITS and _fork_context() is not None else 1
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise NetworkError("workers must be a whole number of at least 1, or 'auto', not %r"
-                           % (workers,))
-    if workers > 1 and _fork_context() is None:
-        raise _cannot_split(workers)
-    return workers
-
-
-def _parts(count, parts):
-    """Return ``parts`` contiguous (lo, hi) ranges covering range(count), as equal as can be."""
-    base, extra = divmod(count, parts)
-    bounds, lo = [], 0
-    for p in range(parts):
-        hi = lo + base + (1 if p < extra else 0)
-        bounds.append((lo, hi))
-        lo = hi
-    return bounds
-
-
 class _Board:
-    """The shared memory: control words, counters, two z buffers, and room to gather rows."""
+    """The shared memory: control words, counters, two exchange buffers, and room to gather rows."""
 
     def __init__(self, processes, max_batch, width, n_in, momentum):
         self.processes, self.width, self.n_in = processes, width, n_in
@@ -183,9 +88,9 @@ class _Board:
 class Split:
     """One process's part in a split run: its rows of layer 1, and the shared board.
 
-    ``weighted_inputs`` and ``step`` are what Network._update_mini_batch
-    calls for layer 1 (see there); the parent also calls ``gather``,
-    ``decide`` and ``close``.
+    ``first_layer``, ``columns`` and ``step`` are what
+    Network._update_mini_batch calls for layer 1 (see there); the parent
+    also calls ``gather``, ``decide`` and ``close``.
     """
 
     def __init__(self, board, part, bounds, workers=(), parent_pid=None):
@@ -204,12 +109,27 @@ class Split:
 
     # -- layer 1, mini-batch by mini-batch --------------------------------------
 
-    def weighted_inputs(self, w, xs, b):
-        """Return layer 1's z for every example: this process's neurons, then everyone's."""
-        return self.exchange(matrix.affine_rows(w[self.lo:self.hi], xs, b[self.lo:self.hi]))
+    def first_layer(self, w, xs, b, sigma):
+        """Return (z, a) of layer 1 for every example: z of this process's neurons, a of all.
+
+        Each process computes its neurons' weighted inputs and activations;
+        the activations are exchanged, since every process computes the
+        later layers, while z is needed only for this process's own BP2.
+        """
+        z = matrix.affine_rows(w[self.lo:self.hi], xs, b[self.lo:self.hi])
+        return z, self.exchange([sigma.fn(zx) for zx in z])
+
+    def columns(self, w):
+        """Return the columns of layer 2's w that meet this process's neurons, as a matrix.
+
+        BP2 through them gives this process's part of layer 1's delta, all
+        that its own step needs.
+        """
+        lo, hi = self.lo, self.hi
+        return [row[lo:hi] for row in w]
 
     def exchange(self, mine):
-        """Share this process's columns of the batch's z (``mine``, one row per example); return all of z.
+        """Share this process's part of a batch (``mine``, a row per example); return everyone's.
 
         A Ctrl-C deferred since the last mini-batch is raised here, in the
         parent, before anything is shared.
@@ -232,16 +152,16 @@ class Split:
     def step(self, w, b, deltas, inputs, rate, decay, mu, velocity):
         """Move only this process's rows of layer 1, exactly as the whole step would.
 
-        Every row's arithmetic is its own (pureml.matrix's kernels), so the
-        rows come out as the one-process step leaves them.
+        ``deltas`` are this process's neurons' (see columns).  Every row's
+        arithmetic is its own (pureml.matrix's kernels), so the rows come
+        out as the one-process step leaves them.
         """
         lo, hi = self.lo, self.hi
         part_b = b[lo:hi]
         part_velocity = None
         if velocity is not None:
             part_velocity = (velocity[0][lo:hi], velocity[1][lo:hi])
-        self.net._step(w[lo:hi], part_b, [d[lo:hi] for d in deltas], inputs, rate, decay, mu,
-                 part_velocity)
+        self.net._step(w[lo:hi], part_b, deltas, inputs, rate, decay, mu, part_velocity)
         b[lo:hi] = part_b
         if velocity is not None:
             velocity[1][lo:hi] = part_velocity[1]
@@ -319,7 +239,7 @@ class Split:
 
         ``epoch`` is the epoch just ended (SGD's numbering, from 0), None at the start.
         """
-        self.kept = (_copy(net.weights), _copy(net.biases), _copy(net._velocities))
+        self.kept = (copy_nested(net.weights), copy_nested(net.biases), copy_nested(net._velocities))
         self.kept_epoch = epoch
 
     def restore(self, net):
@@ -331,10 +251,10 @@ class Split:
         """
         weights, biases, velocities = self.kept
         for mine, kept in zip(net.weights, weights):
-            mine[:] = _copy(kept)
+            mine[:] = copy_nested(kept)
         for mine, kept in zip(net.biases, biases):
             mine[:] = kept
-        net._velocities = _copy(velocities)
+        net._velocities = copy_nested(velocities)
         return self.kept_epoch
 
     def read_rows(self, w0, b0, velocity=None):
@@ -436,40 +356,6 @@ class _Stop(Exception):
     """The parent's STOP command, seen by a worker."""
 
 
-def _copy(nested):
-    """Return a copy of a list of lists of ... of numbers (or None), every list new."""
-    if nested is None:
-        return None
-    if isinstance(nested, (list, tuple)):
-        return [_copy(item) for item in nested]
-    return nested
-
-
-@contextlib.contextmanager
-def forking():
-    """Run a ``with`` block that starts processes, with Ctrl-C held back until it ends.
-
-    A worker ignores SIGINT from its first line, but a Ctrl-C in the moment
-    between the fork and that line would kill it.  SIGINT is blocked in the
-    block (children inherit the mask; workers unblock it once they ignore
-    it) and delivered to the parent on leaving.
-    """
-    block = getattr(signal, "pthread_sigmask", None)
-    previous = block(signal.SIG_BLOCK, {signal.SIGINT}) if block else None
-    try:
-        yield
-    finally:
-        if block:
-            block(signal.SIG_SETMASK, previous)
-
-
-def ignore_interrupts():
-    """Make this (worker) process ignore SIGINT, then let it through the mask forking set; return None."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-
 def _worker_main(net, training_data, epochs, mini_batch_size, eta, lmbda, mu, split):
     """Run a worker: the same epochs and mini-batches as the parent, on its rows of layer 1."""
     ignore_interrupts()
@@ -541,8 +427,8 @@ def start(net, training_data, epochs, mini_batch_size, eta, lmbda, mu, workers):
     The workers start from the network as it is now (the same weights and
     random state), and each runs the whole training on its rows.
     """
-    context = _fork_context()
-    bounds = _parts(net.sizes[1], workers)
+    context = fork_context()
+    bounds = parts(net.sizes[1], workers)
     board = _Board(workers, mini_batch_size, net.sizes[1], net.sizes[0], mu > 0)
     split = Split(board, 0, bounds)
     split.net = net
@@ -573,73 +459,3 @@ def finish(split, net, interrupted):
     finally:
         split.deferred.__exit__(None, None, None)
         split.close()
-
-
-# ---------------------------------------------------------------------------
-# Measuring in parallel: each process a slice of the data
-
-
-def measure(function, items, workers, chunk=100):
-    """Return function(items) (a list of floats, one per item), the items shared out among processes.
-
-    ``function`` takes a list of items and returns a list of as many
-    floats; each process calls it on ``chunk`` items at a time of its
-    slice.  The results come back through shared memory in the items'
-    order, so the parent can add them up as the one-process code does.
-    """
-    context = _fork_context()
-    if workers <= 1 or context is None or len(items) < 2 * workers:
-        return _in_chunks(function, items, chunk)
-    bounds = _parts(len(items), workers)
-    board = mmap.mmap(-1, 8 * (len(items) + workers))
-    values = memoryview(board).cast("d")
-    procs = []
-    try:
-        with forking():
-            for p in range(1, workers):
-                proc = context.Process(target=_measure_main, daemon=True,
-                                       args=(function, items, bounds[p], chunk, values,
-                                             len(items) + p, os.getpid()))
-                proc.start()
-                procs.append(proc)
-        lo, hi = bounds[0]
-        mine = _in_chunks(function, items[lo:hi], chunk)
-        for p, proc in enumerate(procs, start=1):
-            proc.join()
-            if proc.exitcode != 0 or values[len(items) + p] != 1.0:
-                raise WorkerError("worker %d (pid %d) stopped with exit code %s while measuring"
-                                  % (p, proc.pid, proc.exitcode))
-        return mine + values[hi:len(items)].tolist()
-    finally:
-        for proc in procs:
-            if proc.exitcode is None:
-                proc.kill()
-                proc.join()
-        try:
-            values.release()
-            board.close()
-        except BufferError:
-            pass
-
-
-def _in_chunks(function, items, chunk, parent_pid=None):
-    """Return function applied to ``items`` ``chunk`` at a time, the results joined.
-
-    With ``parent_pid`` (a measuring worker), the process leaves between
-    two chunks once that parent has died.
-    """
-    out = []
-    for start in range(0, len(items), chunk):
-        if parent_pid is not None and os.getppid() != parent_pid:
-            os._exit(0)
-        out.extend(function(items[start:start + chunk]))
-    return out
-
-
-def _measure_main(function, items, bounds, chunk, values, done_slot, parent_pid):
-    """A measuring worker: write function's results for its slice, then mark itself done."""
-    ignore_interrupts()
-    lo, hi = bounds
-    values[lo:hi] = array.array("d", _in_chunks(function, items[lo:hi], chunk, parent_pid))
-    values[done_slot] = 1.0
-    os._exit(0)

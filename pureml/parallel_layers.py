@@ -21,7 +21,7 @@ import contextlib
 import os
 import sys
 
-from pureml import matrix, parallel
+from pureml import matrix, parallel, processes
 from pureml.layers import Affine
 
 __all__ = ["SplitAffine", "training", "start", "finish", "can_split"]
@@ -37,7 +37,7 @@ def can_split(network, workers):
     first = network.layers.get(network.param_layers[0])
     if not isinstance(first, Affine) or network.weight_decay_lambda:
         return 1
-    return parallel.resolve_workers(workers, [len(first.W), len(first.b)])
+    return processes.resolve_workers(workers, [len(first.W), len(first.b)])
 
 
 class SplitAffine:
@@ -90,7 +90,7 @@ class _Run:
 
     def keep(self):
         """Keep a copy of the network's parameters as they are now (whole); return None."""
-        self.kept = {name: parallel._copy(value)
+        self.kept = {name: processes.copy_nested(value)
                      for name, value in self.trainer.network.params.items()}
 
     def restore(self):
@@ -158,9 +158,9 @@ def training(trainer, workers):
     run = start(trainer, workers)
     try:
         yield run
-    except parallel.WorkerError as exc:
+    except processes.WorkerError as exc:
         run.restore()
-        raise parallel.WorkerError("%s; the network's parameters are back as they were at "
+        raise processes.WorkerError("%s; the network's parameters are back as they were at "
                                    "the last measurement" % exc) from None
     finally:
         finish(run)
@@ -172,13 +172,13 @@ def start(trainer, workers):
     network = trainer.network
     key = network.param_layers[0]
     first = network.layers[key]
-    context = parallel._fork_context()
-    bounds = parallel._parts(len(first.b), workers)
+    context = processes.fork_context()
+    bounds = processes.parts(len(first.b), workers)
     board = parallel._Board(workers, trainer.batch_size, len(first.b), len(first.W), False)
     split = parallel.Split(board, 0, bounds)
     parent_pid = os.getpid()
     try:
-        with parallel.forking():
+        with processes.forking():
             for p in range(1, workers):
                 worker_split = parallel.Split(board, p, bounds, parent_pid=parent_pid)
                 proc = context.Process(target=_worker_main, daemon=True,
@@ -210,7 +210,7 @@ def finish(run):
 
 def _worker_main(trainer, key, split):
     """Run a worker: the Trainer's steps on its columns, sending them when the parent measures."""
-    parallel.ignore_interrupts()
+    processes.ignore_interrupts()
     network = trainer.network
     affine = SplitAffine(network.layers[key], split)
     network.layers[key] = affine

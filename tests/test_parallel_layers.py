@@ -6,12 +6,12 @@ import random
 import signal
 import unittest
 
-from pureml import parallel, parallel_layers
+from pureml import parallel_layers, processes
 from pureml.convnet import SimpleConvNet
 from pureml.layernet import MultiLayerNet, TwoLayerNet
 from pureml.trainer import Trainer
 
-CAN_FORK = parallel._fork_context() is not None
+CAN_FORK = processes.fork_context() is not None
 
 
 def data(n=240, size=40, classes=4, seed=0):
@@ -91,7 +91,7 @@ class InterruptionTest(unittest.TestCase):
         measured = []
 
         def on_epoch(trainer):
-            measured.append({k: parallel._copy(v) for k, v in trainer.network.params.items()})
+            measured.append({k: processes.copy_nested(v) for k, v in trainer.network.params.items()})
 
         def on_step(trainer):
             if trainer.current_iter == 17:          # in the second epoch (12 steps each)
@@ -101,7 +101,7 @@ class InterruptionTest(unittest.TestCase):
         trainer = Trainer(net, x, t, x[:40], t[:40], epochs=3, mini_batch_size=20,
                           optimizer="adam", verbose=False, seed=5, workers=2,
                           on_step=on_step, on_epoch=on_epoch)
-        with self.assertRaisesRegex(parallel.WorkerError,
+        with self.assertRaisesRegex(processes.WorkerError,
                                     r"exit code -9 .*back as they were at the last measurement"):
             trainer.train()
         self.assertEqual(net.params, measured[-1])

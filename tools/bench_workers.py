@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 
-from pureml import matrix, mnist, parallel
+from pureml import matrix, mnist, processes
 from pureml.network import Network
 
 try:                                    # numpy is optional: only to time the book's code
@@ -136,7 +136,7 @@ def main(argv=None):
     report = measure(args.data, sizes_list, images, args.workers, args.repeat,
                      args.numpy_python)
     report.update(implementation=platform.python_implementation(),
-                  version=platform.python_version(), cores=parallel.usable_cores(),
+                  version=platform.python_version(), cores=processes.usable_cores(),
                   date=time.strftime("%Y-%m-%d %H:%M"))
     if args.json:
         print(json.dumps(report, indent=2))

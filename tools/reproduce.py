@@ -28,7 +28,7 @@ import statistics
 import sys
 import time
 
-from pureml import matrix, mnist, parallel
+from pureml import matrix, mnist, processes
 from pureml.costs import CrossEntropyCost, QuadraticCost
 from pureml.network import Network
 from tools import reproduce_dlfs
@@ -131,9 +131,9 @@ def run_all(tasks, data, jobs):
     as JSON through a pipe (nothing is pickled); a run is deterministic
     given its seed, so the results do not depend on ``jobs``.
     """
-    if jobs <= 1 or parallel._fork_context() is None:
+    if jobs <= 1 or processes.fork_context() is None:
         return {(e.name, seed): run(e, seed, data) for e, seed in tasks}
-    context = parallel._fork_context()
+    context = processes.fork_context()
     results, running, pending = {}, [], list(tasks)
     while pending or running:
         while pending and len(running) < jobs:

@@ -2,7 +2,7 @@
 
 import sys
 
-from pureml import matrix, mnist, parallel, terminal
+from pureml import matrix, mnist, processes, terminal
 from pureml.cli.common import (EXIT_OK, SET_NAMES, class_name, CommandError,
                                grid, load_model, load_set, percent, drawing_style,
                                trained_text)
@@ -38,8 +38,8 @@ def run(args):
     pixels, labels = load_set(args)
     if not labels:
         raise CommandError("the %s set is empty" % SET_NAMES[args.set])
-    digits = parallel.measure(lambda xs: [float(matrix.argmax(a)) for a in model.outputs(xs)],
-                              pixels, parallel.resolve_data_workers(args.workers))
+    digits = processes.measure(lambda xs: [float(matrix.argmax(a)) for a in model.outputs(xs)],
+                              pixels, processes.resolve_data_workers(args.workers))
     predictions = [int(d) for d in digits]
 
     classes = mnist.CLASSES

@@ -6,7 +6,7 @@ option.  The progress bar, Ctrl-C and the files are pureml.cli.session's.
 
 import random
 
-from pureml import mnist, network, parallel, plot
+from pureml import mnist, network, plot, processes
 from pureml.cli import train_conv
 from pureml.cli.common import (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error, plural, say,
                                sizes_text)
@@ -99,7 +99,7 @@ def run(args):
         parser.error("argument --sizes: the network must start with 784 inputs (28x28 "
                      "pixels) and end with 10 outputs (the classes), such as 784,30,10; "
                      "got %s" % ",".join(map(str, args.sizes)))
-    args.workers = parallel.resolve_workers(args.workers, args.sizes)
+    args.workers = processes.resolve_workers(args.workers, args.sizes)
     (images_, labels), evaluation_data, _ = prepare_data(args)
     training_data = [(x, mnist.vectorized_result(y)) for x, y in zip(images_, labels)]
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2 ** 31)
