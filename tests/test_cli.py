@@ -7,7 +7,7 @@ what they share is in tests/cli_support.py.
 import os
 import unittest
 
-from pureml import __version__
+from pureml import __version__, gradcheck
 from tests import cli_support
 from tests.cli_support import CommandCase, main_in_process, pureml
 
@@ -91,6 +91,24 @@ class BadOptionTest(CommandCase):
         status, _out, err = main_in_process()
         self.assertUsageError(status, err)
 
+
+
+class OutOfMemoryTest(CommandCase):
+    def test_running_out_of_memory_is_one_line_not_a_traceback(self):
+        # Allocating a network far too large for the machine raises MemoryError
+        # somewhere inside a command; main turns it into one error line.
+        original = gradcheck.check
+
+        def too_big(*args, **kwargs):
+            raise MemoryError
+        gradcheck.check = too_big
+        try:
+            status, out, err = main_in_process("gradcheck", "--sizes", "4,3,2")
+        finally:
+            gradcheck.check = original
+        self.assertEqual(status, 1)
+        self.assertEqual(err, "pureml: out of memory: the network or the data is too large for "
+                              "this machine (try smaller --sizes, --limit or --batch-size)\n")
 
 
 if __name__ == "__main__":

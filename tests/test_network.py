@@ -6,7 +6,7 @@ import math
 import random
 import unittest
 
-from pureml import gradcheck, matrix
+from pureml import gradcheck, matrix, mnist
 from pureml.network import (CrossEntropyCost, DivergenceError, LogLikelihoodCost,
                             Network, NetworkError, QuadraticCost, ReLU, Sigmoid, Tanh)
 from tests.support import (NestedAlmostEqual, UsesKernels, real_data_root,
@@ -516,7 +516,6 @@ class SeedScriptTest(unittest.TestCase):
     """The book's chapter-1 script runs unchanged on pureml's list data."""
 
     def test_seed_script(self):
-        from pureml import mnist
         training_data, validation_data, test_data = mnist.load_data_wrapper(real_data_root())
         net = Network([784, 30, 10], seed=2)
         out = io.StringIO()

@@ -74,7 +74,6 @@ def build_parser(prog="pureml"):
     return parser
 
 
-
 def main(argv=None, prog="pureml"):
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status.
 
@@ -90,13 +89,16 @@ def main(argv=None, prog="pureml"):
     except KeyboardInterrupt:
         error("interrupted")
         return EXIT_INTERRUPTED
+    except MemoryError:
+        error("out of memory: the network or the data is too large for this machine "
+              "(try smaller --sizes, --limit or --batch-size)")
+        return EXIT_ERROR
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_ERROR
     except (ValueError, OSError) as exc:
         error(_describe(exc))
         return EXIT_ERROR
-
 
 
 def _exit_status(exit_):
@@ -107,7 +109,6 @@ def _exit_status(exit_):
     return code if isinstance(code, int) else EXIT_ERROR
 
 
-
 def _describe(exc):
     """Return the message for an error caught at the top: the exception's text, made plain."""
     if isinstance(exc, UnicodeError):
@@ -115,7 +116,6 @@ def _describe(exc):
     if isinstance(exc, OSError) and exc.strerror and exc.filename is not None:
         return "%s: %s" % (exc.filename, exc.strerror)
     return str(exc) or type(exc).__name__
-
 
 
 def _silence_stdout():

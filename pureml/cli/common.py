@@ -19,15 +19,12 @@ FASHION_LABELS = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal
                   "Shirt", "Sneaker", "Bag", "Ankle boot")
 
 
-
 #: The names of the three sets, as --set and --evaluate-on take them.
 SET_NAMES = {"train": "training", "validation": "validation", "test": "test"}
 
 
-
 class CommandError(ValueError):
     """Something the user asked for cannot be done; the message says why."""
-
 
 
 def say(message):
@@ -35,11 +32,9 @@ def say(message):
     print(message, file=sys.stderr, flush=True)
 
 
-
 def error(message):
     """Print ``message`` on stderr, prefixed "pureml: "; return None."""
     say("pureml: " + message)
-
 
 
 def load_data(args, fetch=False, log=None):
@@ -64,11 +59,9 @@ def load_data(args, fetch=False, log=None):
         return read_data(root, args)
 
 
-
 def mirrors(args):
     """Return the base URLs to download from: --mirror first, then $PUREML_MIRROR and the public mirrors."""
     return (args.mirror or []) + mnist.mirror_urls(args.dataset)
-
 
 
 def load_set(args):
@@ -77,7 +70,6 @@ def load_set(args):
         return mnist.load_test_data(mnist.data_root(args.data), args.dataset)
     training, validation, _test = load_data(args)
     return training if args.set == "train" else validation
-
 
 
 def read_data(root, args):
@@ -90,12 +82,10 @@ def read_data(root, args):
         raise
 
 
-
 def labelled(pair):
     """Return a set given as ``(images, labels)`` as a list of ``(x, label)`` pairs."""
     pixels, labels = pair
     return list(zip(pixels, labels))
-
 
 
 def load_model(path):
@@ -111,7 +101,6 @@ def load_model(path):
     return model
 
 
-
 def check_output(parser, option, path):
     """Stop with a usage error now, rather than after training, if ``path`` cannot be written."""
     if path is None:
@@ -125,7 +114,6 @@ def check_output(parser, option, path):
         parser.error("argument %s: cannot write in the folder %s" % (option, folder))
 
 
-
 def class_name(label, dataset):
     """Return how a label is shown: the digit, or for Fashion-MNIST the digit and its name."""
     if dataset == "fashion-mnist":
@@ -133,11 +121,9 @@ def class_name(label, dataset):
     return str(label)
 
 
-
 def drawing_style(args):
     """Return the drawing style --style asks for, choosing for stdout when it is "auto"."""
     return terminal.pick_style(sys.stdout) if args.style == "auto" else args.style
-
 
 
 def grid(blocks):
@@ -153,11 +139,9 @@ def grid(blocks):
     return "\n\n".join(rows)
 
 
-
 def percent(correct, total):
     """Return correct/total as a percentage with two decimals, such as "95.42%"."""
     return "%.2f%%" % (100.0 * correct / total) if total else "n/a"
-
 
 
 def plural(count, noun):
@@ -165,11 +149,9 @@ def plural(count, noun):
     return "%d %s%s" % (count, noun, "" if count == 1 else "s")
 
 
-
 def sizes_text(sizes):
     """Return layer sizes as the book writes them: [784, 30, 10]."""
     return "[%s]" % ", ".join(str(s) for s in sizes)
-
 
 
 def trained_text(metadata):

@@ -33,11 +33,9 @@ def positive_int(text):
     return _int_at_least(text, 1, "a whole number of at least 1")
 
 
-
 def nonnegative_int(text):
     """Return ``text`` as an int of at least 0."""
     return _int_at_least(text, 0, "a whole number of at least 0")
-
 
 
 def _int_at_least(text, minimum, what):
@@ -51,7 +49,6 @@ def _int_at_least(text, minimum, what):
     return value
 
 
-
 def finite_float(text):
     """Return ``text`` as a float that is neither NaN nor infinite."""
     try:
@@ -63,14 +60,12 @@ def finite_float(text):
     return value
 
 
-
 def positive_float(text):
     """Return ``text`` as a finite float greater than 0."""
     value = finite_float(text)
     if value <= 0.0:
         raise argparse.ArgumentTypeError("expected a number greater than 0, not %r" % (text,))
     return value
-
 
 
 def nonnegative_float(text):
@@ -81,7 +76,6 @@ def nonnegative_float(text):
     return value
 
 
-
 def momentum(text):
     """Return ``text`` as a momentum coefficient: a float with 0 <= mu < 1."""
     value = finite_float(text)
@@ -89,7 +83,6 @@ def momentum(text):
         raise argparse.ArgumentTypeError("expected a number from 0 up to (not including) 1, "
                                          "not %r" % (text,))
     return value
-
 
 
 def layer_sizes(text):
@@ -109,7 +102,6 @@ def layer_sizes(text):
     return sizes
 
 
-
 def workers(text):
     """Return ``text`` as a number of processes: "auto" or an int of at least 1."""
     if text.strip().lower() == "auto":
@@ -127,14 +119,12 @@ def mirror_url(text):
     return text
 
 
-
 def subparser(commands, name, summary, description):
     """Add and return the parser of one subcommand."""
     parser = commands.add_parser(name, help=summary, description=description,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.set_defaults(parser=parser)
     return parser
-
 
 
 def add_data_options(parser, split=True):
@@ -153,13 +143,11 @@ def add_data_options(parser, split=True):
     return group
 
 
-
 def add_mirror_option(group):
     """Add --mirror to ``group``; return None."""
     group.add_argument("--mirror", metavar="URL", action="append", type=mirror_url,
                        help="try this base URL first, before $PUREML_MIRROR and "
                             "the public mirrors (repeat to give several)")
-
 
 
 def add_style_option(parser):
@@ -168,7 +156,6 @@ def add_style_option(parser):
                         help="how images are drawn: Unicode half blocks, shades, or "
                              "plain ASCII (default: auto, blocks when the output can "
                              "show them)")
-
 
 
 def add_network_options(parser, defaults):
