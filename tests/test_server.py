@@ -751,7 +751,7 @@ class BrowserTest(unittest.TestCase):
     def test_the_drawn_one_is_recognised(self):
         with tempfile.TemporaryDirectory() as folder:
             model = os.path.join(folder, "net.json")
-            browser_check.train_model(model, real_data_root())
+            browser_check.train_model(model, real_data_root(), images=3000, measured=1000)
             passed, line = browser_check.check(model, browser_check.find_chromium(),
                                                data_root=real_data_root())
         self.assertTrue(passed, line)
