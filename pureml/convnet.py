@@ -25,7 +25,7 @@ import random
 import time
 from collections import OrderedDict
 
-from pureml import matrix
+from pureml import convolution, matrix
 from pureml.convolution import output_size
 from pureml.layernet import NETWORKS, _LayeredNet, _rng
 from pureml.layernet import load as _load_layered
@@ -132,7 +132,13 @@ class SimpleConvNet(_LayeredNet):
 
     def predict(self, x, train_flg=False):
         """Return the output scores for a batch of images (or of flat C * H * W examples)."""
-        return super().predict(_as_images(x, self.input_dim), train_flg)
+        with convolution.collector_paused():        # see pureml.convolution
+            return super().predict(_as_images(x, self.input_dim), train_flg)
+
+    def gradient(self, x, t):
+        """Return the gradient of the loss by backpropagation, a dict shaped like params."""
+        with convolution.collector_paused():
+            return super().gradient(x, t)
 
     @classmethod
     def from_params(cls, params, input_dim=(1, 28, 28), conv_param=None):
@@ -264,7 +270,13 @@ class ConvNetwork(_LayeredNet):
         """Return the output scores for a batch (flat examples are reshaped for a ConvPoolLayer)."""
         if self.input_shape is not None:
             x = _as_images(x, self.input_shape)
-        return super().predict(x, train_flg)
+        with convolution.collector_paused():        # see pureml.convolution
+            return super().predict(x, train_flg)
+
+    def gradient(self, x, t):
+        """Return the gradient of the loss by backpropagation, a dict shaped like params."""
+        with convolution.collector_paused():
+            return super().gradient(x, t)
 
     def SGD(self, training_data, epochs, mini_batch_size, eta, validation_data, test_data=None,
             lmbda=0.0, verbose=True, on_batch=None, on_epoch=None):

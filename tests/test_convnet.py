@@ -1,6 +1,7 @@
 """Tests for pureml.convnet: SimpleConvNet's gradient against numerical_gradient, network3's layers."""
 
 import contextlib
+import gc
 import io
 import json
 import os
@@ -8,7 +9,7 @@ import random
 import tempfile
 import unittest
 
-from pureml import convnet, layers
+from pureml import convnet, convolution, layers
 from pureml.errors import ModelFileError
 from tests.support import NestedAlmostEqual
 
@@ -45,6 +46,31 @@ class SimpleConvNetTest(NestedAlmostEqual, unittest.TestCase):
                 # 1e-4 relative: the book's loss adds 1e-7 inside the log (see test_layernet).
                 self.assertNestedAlmostEqual(grads[key], numerical[key], rel_tol=1e-4,
                                              abs_tol=1e-8)
+
+    def test_the_collector_is_paused_while_a_batch_goes_through(self):
+        net = tiny_net()
+        seen = []
+        forward = net.layers["Relu1"].forward
+
+        def recording(x):
+            seen.append(gc.isenabled())
+            return forward(x)
+
+        net.layers["Relu1"].forward = recording
+        self.addCleanup(gc.enable if gc.isenabled() else gc.disable)
+        gc.enable()
+        x, t = tiny_images(self.rng, 2), [0, 1]
+        grads = {}
+        for kernels in ("fast", "plain"):
+            with convolution.use(kernels):
+                paused = convolution.collector_paused is convolution._collector_paused
+                seen.clear()
+                grads[kernels] = net.gradient(x, t)
+                net.predict(x)
+                self.assertEqual(seen, [not paused] * 2)
+                self.assertTrue(gc.isenabled())
+        for key in net.params:
+            self.assertNestedAlmostEqual(grads["fast"][key], grads["plain"][key])
 
     def test_the_books_structure(self):
         net = convnet.SimpleConvNet(seed=0)

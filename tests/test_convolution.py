@@ -1,10 +1,11 @@
 """Tests for pureml.convolution: every fast kernel against the definition's nested loops."""
 
 import doctest
+import gc
 import random
 import unittest
 
-from pureml import convolution
+from pureml import convolution, matrix
 from tests.support import NestedAlmostEqual
 
 
@@ -89,6 +90,35 @@ class FastFormsAgreeTest(NestedAlmostEqual, unittest.TestCase):
         self.assertEqual(out, [[[[3.0, 4.0]]]])
         dx = convolution.pool_backward([[[[10.0, 20.0]]]], where, (1, 2, 4), 0)
         self.assertEqual(dx, [[[[0.0, 10.0, 0.0, 0.0], [0.0, 0.0, 0.0, 20.0]]]])
+
+
+class CollectorTest(unittest.TestCase):
+    def setUp(self):
+        self.addCleanup(gc.enable if gc.isenabled() else gc.disable)
+
+    def test_paused_inside_and_as_it_was_after(self):
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            with convolution._collector_paused():
+                self.assertFalse(gc.isenabled())
+            self.assertEqual(gc.isenabled(), enabled)
+            with convolution._collector_running():
+                self.assertEqual(gc.isenabled(), enabled)
+            self.assertEqual(gc.isenabled(), enabled)
+
+    def test_restored_when_the_block_raises(self):
+        gc.enable()
+        with self.assertRaises(KeyError):
+            with convolution._collector_paused():
+                raise KeyError("x")
+        self.assertTrue(gc.isenabled())
+
+    def test_fast_pauses_it_where_reference_counting_frees_the_garbage(self):
+        with convolution.use("fast"):
+            self.assertIs(convolution.collector_paused, convolution._collector_running
+                          if matrix.PYPY else convolution._collector_paused)
+        with convolution.use("plain"):
+            self.assertIs(convolution.collector_paused, convolution._collector_running)
 
 
 class ShapeTest(unittest.TestCase):

@@ -240,6 +240,28 @@ class KernelTests(UsesKernels, NestedAlmostEqual):
                          for j in range(len(w))] for k in range(len(rows[0]))]
             self.assertNestedAlmostEqual(matrix.transpose_outer_products(rows, ds), expected)
 
+    def test_transpose_outer_products_dense_and_sparse_columns_in_one_batch(self):
+        # The builtin form runs sumprods down the whole batch where x[k] is
+        # mostly nonzero and gathers where it is mostly zero (and skips an
+        # all-zero column): every column kind at once, every kernel set.
+        rng = self.rng
+        xs = _sparse_rows(rng, 10, 6, 1.0)
+        for x, keep in zip(xs, (1, 1, 1, 0, 0, 0, 0, 0, 0, 0)):
+            x[1] = x[1] if keep else 0.0    # column 1: 30% nonzero
+            x[2] = 0.0                      # column 2: all zero
+        ds = _sparse_rows(rng, 10, 7, 0.6)
+        expected = [[math.fsum(x[k] * d[j] for x, d in zip(xs, ds)) for j in range(7)]
+                    for k in range(6)]
+        self.assertNestedAlmostEqual(matrix.transpose_outer_products(xs, ds), expected)
+        self.assertEqual(matrix.transpose_outer_products(xs, ds)[2], [0.0] * 7)
+
+    def test_transpose_matvec_rows_odd_and_even_nonzero_counts(self):
+        # The plain form takes the nonzero rows two at a time.
+        w = matrix.gaussian(self.rng, 5, 4)
+        for d in ([1.0, 0.0, 2.0, 0.0, 0.0], [1.0, 0.5, 2.0, 0.0, 3.0], [0.0] * 5):
+            expected = [math.fsum(w[j][k] * d[j] for j in range(5)) for k in range(4)]
+            self.assertNestedAlmostEqual(matrix.transpose_matvec_rows(w, [d]), [expected])
+
     def test_transpose_outer_products_rows_of_all_zero_inputs_are_exactly_zero(self):
         rows = [[0.0, 1.0, 0.0], [0.0, 2.0, 0.0]]
         total = matrix.transpose_outer_products(rows, [[1.0, -1.0], [0.5, 0.5]])
