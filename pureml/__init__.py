@@ -22,6 +22,7 @@ standard library.  The modules, each one idea:
     network3     chapter 6's network3.py names (Network, ConvPoolLayer ...)
     vectors      vectors and matrices as lists; the one primitive, sumprod
     matrix       the fast batch kernels both books' networks run on
+    sparse       the nonzero entries the kernels skip to, found once per run
     convolution  convolution and max pooling, plain and fast
     parallel     SGD on several processes, the same weights bit for bit
     parallel_layers  the same for DLFS's Trainer

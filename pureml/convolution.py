@@ -42,9 +42,10 @@ or "fast") for a ``with`` block, as ``matrix.use`` does.
 import contextlib
 import gc
 import operator
+import threading
 from itertools import chain, compress, repeat
 
-from pureml import matrix
+from pureml import matrix, sparse
 
 __all__ = ["conv_forward", "conv_backward", "pool_forward", "pool_backward",
            "collector_paused", "output_size", "use", "KERNELS", "kernels", "ConvolutionError"]
@@ -325,12 +326,12 @@ def _conv_backward_im2col(x, W, dout, stride, pad, need_dx):
         columns = None          # one tuple per weight: the inputs it met, output by output
         for f, maps in enumerate(d):
             g = list(chain.from_iterable(maps))
-            support = tuple(compress(matrix._indices(len(g)), g))
+            support = tuple(compress(sparse.indices(len(g)), g))
             if not support:
                 continue
             if columns is None:
                 columns = list(zip(*[gather(flat) for gather in gatherers]))
-            at_support = matrix._gatherer(support)
+            at_support = sparse.gatherer(support)
             g_support = at_support(g)
             db[f] += sum(g_support)
             dW_flat[f] = list(map(operator.add, dW_flat[f],
@@ -470,20 +471,36 @@ def _collector_running():
 
 @contextlib.contextmanager
 def _collector_paused():
-    """Run the with block with the cyclic garbage collector paused (as it was, after)."""
-    enabled = gc.isenabled()
-    gc.disable()
+    """Run the with block with the cyclic garbage collector paused; on leaving, as it was.
+
+    Blocks in several threads at once (``serve``'s) count themselves: the
+    first to enter pauses the collector, and the last to leave starts it
+    again if it was running before the first entered.  Without the count, a
+    thread that entered while another held it paused would leave it paused
+    for good.
+    """
+    with _PAUSES_LOCK:
+        if _PAUSES[0] == 0:
+            _PAUSES[1] = gc.isenabled()
+            gc.disable()
+        _PAUSES[0] += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _PAUSES_LOCK:
+            _PAUSES[0] -= 1
+            if _PAUSES[0] == 0 and _PAUSES[1]:
+                gc.enable()
+
+
+_PAUSES = [0, False]            # blocks inside _collector_paused, and whether gc was enabled
+_PAUSES_LOCK = threading.Lock()
 
 
 # ---------------------------------------------------------------------------
 # Choosing the kernels, once.
 
-_support = matrix._support     # the indices of a row's nonzero entries (see matrix)
+_support = sparse.support      # the indices of a row's nonzero entries (see pureml.sparse)
 
 KERNELS = {
     "plain": {"conv_forward": _conv_forward_plain, "conv_backward": _conv_backward_plain,

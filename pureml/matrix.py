@@ -6,7 +6,8 @@ and matrices are lists, as in pureml.vectors, whose per-example operations
 (``sumprod``, ``matvec``, ``transpose``, ``outer`` ...) are also
 importable from here.
 
-This module (with pureml.convolution for images) is the only one that
+This module (with pureml.convolution for images, and pureml.sparse,
+which finds the nonzero entries the kernels skip to) is the only one that
 knows about speed.  Everything else in pureml reads like its book and
 calls the functions here.
 
@@ -26,7 +27,10 @@ import contextlib
 import sys
 from itertools import compress, repeat
 from operator import add as _add
-from operator import itemgetter, mul
+from operator import mul
+
+from pureml import sparse
+from pureml.sparse import fixed_inputs  # noqa: F401  (the kernels' face: matrix.fixed_inputs)
 
 # The per-example operations, importable from here too (matrix.sumprod ...).
 from pureml.vectors import (PYPY, SUMPROD_IS_C, _sumprod_plain, add, argmax,  # noqa: F401
@@ -66,129 +70,11 @@ __all__ = [
 LOOPS_ARE_FAST = PYPY or sys.version_info >= (3, 11)
 
 
-def _gatherer(indices):
-    """Return a function mapping a sequence s to the tuple (s[i] for i in indices).
-
-    It is ``operator.itemgetter(*indices)`` (a gather in C), except that it
-    returns a tuple for one index or none, where itemgetter would not.
-    """
-    if len(indices) > 1:
-        return itemgetter(*indices)
-    if len(indices) == 1:
-        (index,) = indices
-        return lambda s: (s[index],)
-    return lambda s: ()
-
-
-_INDEX_TUPLES = {}
-
-
-def _indices(n):
-    """Return the tuple (0, 1, ..., n-1), made once for each n and then shared."""
-    # Iterating range(784) makes a new int object for every index above 256;
-    # a tuple hands out the same objects each time (compress() runs 2x faster).
-    indices = _INDEX_TUPLES.get(n)
-    if indices is None:
-        indices = _INDEX_TUPLES[n] = tuple(range(n))
-    return indices
-
-
-def _sparse_plain(a):
-    """Return (support, values): the indices k where a[k] is not zero, and those a[k]: the plain form."""
-    support = [k for k in range(len(a)) if a[k] != 0.0]
-    return support, [a[k] for k in support]
-
-
-def _sparse_builtin(a):
-    """Return (support, values) as tuples, the indices found by compress() and the values gathered in C."""
-    support = tuple(compress(_indices(len(a)), a))
-    return support, _gatherer(support)(a)
-
-
-# compress() tests 784 pixels in C, where CPython's loop would take 20 us;
-# PyPy's JIT compiles the plain loop but not compress(), which it runs 2x slower.
-_find_sparse = _sparse_plain if PYPY else _sparse_builtin
-
-#: id(vector) -> [vector, support, values] for the vectors fixed_inputs holds
-#: (support and values None until the vector is first used).
-_FIXED = {}
-
-
-def _sparse(a):
-    """Return (support, values) of the vector a: found once if fixed_inputs holds it, else each time."""
-    fixed = _FIXED.get(id(a))
-    if fixed is None or fixed[0] is not a:
-        return _find_sparse(a)
-    if fixed[1] is None:
-        fixed[1:] = _find_sparse(a)
-    return fixed[1], fixed[2]
-
-
-def _pairs(a):
-    """Return [(k, a[k]) for each k where a[k] is not zero], from _sparse(a).
-
-    A list of pairs, made anew for each call, because the loops that use it
-    unpack pairs from a list faster than they step through zip(support,
-    values): 4% fewer instructions in add_outer_products on CPython 3.12.
-    """
-    support, values = _sparse(a)
-    return list(zip(support, values))
-
-
-@contextlib.contextmanager
-def fixed_inputs(vectors):
-    """Run a ``with`` block in which each of ``vectors`` has its nonzero entries found only once.
-
-    Training hands the same inputs to affine_rows and add_outer_products
-    epoch after epoch.  Finding an MNIST image's 150 inked pixels among 784
-    costs a tenth of what the two kernels then do with them on CPython, and
-    a third on PyPy, twice per image per epoch; inside the block they are
-    found at a vector's first use and looked up after that.  The vectors
-    must not change inside the block.  The table costs about 2.6 KB a
-    vector on CPython (130 MB for MNIST's 50,000 training images) and
-    0.8 KB on PyPy, and is emptied on leaving the block.  Blocks nest: a
-    vector held by an outer block stays until that block ends.
-    """
-    added = []
-    try:
-        for a in vectors:
-            key = id(a)
-            if key not in _FIXED:
-                _FIXED[key] = [a, None, None]       # holding a keeps its id unique
-                added.append(key)
-        yield
-    finally:
-        for key in added:
-            del _FIXED[key]
-
-
-def _support_plain(a):
-    """Return the list of indices k where a[k] is not zero: the plain form."""
-    return [k for k in range(len(a)) if a[k] != 0.0]
-
-
-def _support_builtin(a):
-    """Return the indices k where a[k] is not zero, found by compress() in C."""
-    return compress(_indices(len(a)), a)
-
-
-# As for _find_sparse.  Finding the indices first, rather than testing each a[k]
-# inside the loop that uses it, also keeps PyPy's JIT from tracing that loop
-# for the wrong case: a kernel called on mostly-zero images and on dense
-# hidden layers alike ran 3x slower on the images with the test inside.
-_support = _support_plain if PYPY else _support_builtin
-
-
-def _count_nonzero(a):
-    """Return how many entries of the vector a are not zero (list.count runs in C)."""
-    return len(a) - a.count(0.0)
-
-
 # --- z = w a + b, for one example and for every example ---------------
 
 def _affine_plain(w, a, b):
     """Return w a + b, skipping zero inputs: the plain form."""
-    nonzeros = _pairs(a)
+    nonzeros = sparse.pairs(a)
     z = []
     # Two rows per pass over the inputs halves the loop's own overhead:
     # 12% faster on CPython 3.11, 25% on PyPy.
@@ -210,12 +96,12 @@ def _affine_plain(w, a, b):
 
 def _affine_builtin(w, a, b):
     """Return w a + b by a C gather of each row's entries at a's nonzeros, then sumprod."""
-    support, a_support = _sparse(a)
+    support, a_support = sparse.nonzeros(a)
     if len(support) * 20 > len(a) * 9:
         # Nearly half nonzero or more (hidden layers): a gathered term costs
         # 8 ns on top of the sumprod's 6.5, so gathering would not pay.
         return [sumprod(row, a) + bj for row, bj in zip(w, b)]
-    gather = _gatherer(support)
+    gather = sparse.gatherer(support)
     return [sumprod(gather(row), a_support) + bj for row, bj in zip(w, b)]
 
 
@@ -250,7 +136,7 @@ def _affine_rows_at_plain(w, rows, masks):
     n = len(rows[0]) if rows else 0
     for a, mask in zip(rows, masks):
         z = [0.0] * len(w)
-        for j in _support(mask):
+        for j in sparse.support(mask):
             row, total = w[j], 0.0
             for k in range(n):
                 total += row[k] * a[k]
@@ -275,8 +161,8 @@ def _affine_rows_at_loops(w, rows, masks):
     is sparser depends on the layer: DLFS's conv net's dx (4,320 inputs,
     100 hidden units, half of them zero) costs half as much the second way.
     """
-    masked = sum(map(_count_nonzero, masks))
-    inked = sum(map(_count_nonzero, rows))
+    masked = sum(map(sparse.count_nonzero, masks))
+    inked = sum(map(sparse.count_nonzero, rows))
     if masked * len(rows[0]) <= inked * len(w):
         return _affine_rows_at_plain(w, rows, masks)
     wT = transpose(w)
@@ -290,7 +176,7 @@ def _transpose_matvec_plain(w, d, b):
     """Return w^T d + b (b a list, or None for none), skipping zero entries of d: the plain form."""
     n = len(w[0])
     total = [0.0] * n if b is None else list(b)
-    support = list(_support(d))
+    support = list(sparse.support(d))
     # Two rows per pass, each total[k] loaded and stored once for both (the
     # sums in the same order as one row at a time): 20% faster on PyPy.
     for t in range(1, len(support), 2):
@@ -330,11 +216,11 @@ def _transpose_matvec_rows_builtin(w, ds, b=None):
         b = [0.0] * len(columns)
     out = []
     for d in ds:
-        support = tuple(compress(_indices(len(d)), d))
+        support = tuple(compress(sparse.indices(len(d)), d))
         if len(support) * 20 > len(d) * 9:         # as in _affine_builtin
             out.append([sumprod(column, d) + bk for column, bk in zip(columns, b)])
         else:
-            gather = _gatherer(support)
+            gather = sparse.gatherer(support)
             d_support = gather(d)
             out.append([sumprod(gather(column), d_support) + bk
                         for column, bk in zip(columns, b)])
@@ -368,7 +254,7 @@ def _transpose_outer_products_plain(xs, ds):
 def _add_weighted_rows(total, d, x):
     """Add d[j] * x to row j of the matrix total, for each nonzero d[j], in place; return None."""
     n = len(x)
-    support = list(_support(d))
+    support = list(sparse.support(d))
     # Two rows per pass, each x[k] loaded once for both: 20% faster on PyPy.
     for t in range(1, len(support), 2):
         row1, row2 = total[support[t - 1]], total[support[t]]
@@ -392,8 +278,8 @@ def _transpose_outer_products_loops(xs, ds):
     dW (4,320 mostly nonzero inputs, 100 half-zero gradients) that is half
     the work; for an MNIST image (19% ink) the plain form is the cheaper.
     """
-    inked = sum(map(_count_nonzero, xs))
-    nonzero_d = sum(map(_count_nonzero, ds))
+    inked = sum(map(sparse.count_nonzero, xs))
+    nonzero_d = sum(map(sparse.count_nonzero, ds))
     if inked * len(ds[0]) <= nonzero_d * len(xs[0]):
         return _transpose_outer_products_plain(xs, ds)
     totalT = [[0.0] * len(xs[0]) for _ in range(len(ds[0]))]
@@ -416,14 +302,14 @@ def _transpose_outer_products_builtin(xs, ds):
     """
     n = len(ds[0]) if ds else 0
     d_columns = list(zip(*ds))
-    batch = _indices(len(xs))
+    batch = sparse.indices(len(xs))
     total = []
     for x_column in zip(*xs):
         support = tuple(compress(batch, x_column))
         if len(support) * 5 >= len(batch) * 2:
             total.append(list(map(sumprod, repeat(x_column), d_columns)))
         elif support:
-            gather = _gatherer(support)
+            gather = sparse.gatherer(support)
             total.append(list(map(sumprod, repeat(gather(x_column)), map(gather, d_columns))))
         else:
             total.append([0.0] * n)
@@ -443,7 +329,7 @@ def add_outer_products(w, c, ds, rows):
     every interpreter measured.
     """
     for d, a in zip(ds, rows):
-        nonzeros = _pairs(a)
+        nonzeros = sparse.pairs(a)
         # Two rows per pass, as in _affine_plain: 10% faster on CPython,
         # 40% on PyPy.
         for j in range(0, len(w) - 1, 2):

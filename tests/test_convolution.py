@@ -3,6 +3,7 @@
 import doctest
 import gc
 import random
+import threading
 import unittest
 
 from pureml import convolution, matrix
@@ -111,6 +112,33 @@ class CollectorTest(unittest.TestCase):
         with self.assertRaises(KeyError):
             with convolution._collector_paused():
                 raise KeyError("x")
+        self.assertTrue(gc.isenabled())
+
+    def test_overlapping_blocks_in_two_threads_leave_it_running(self):
+        # Thread A pauses, B enters while it is paused, A leaves, then B:
+        # the collector must run again, not stay paused as B found it.
+        gc.enable()
+        a_inside, b_inside, a_left = (threading.Event() for _ in range(3))
+        seen = []
+
+        def a():
+            with convolution._collector_paused():
+                a_inside.set()
+                b_inside.wait(10)
+            a_left.set()
+
+        def b():
+            a_inside.wait(10)
+            with convolution._collector_paused():
+                b_inside.set()
+                a_left.wait(10)
+                seen.append(gc.isenabled())
+        threads = [threading.Thread(target=a), threading.Thread(target=b)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        self.assertEqual(seen, [False], "still paused while B is inside")
         self.assertTrue(gc.isenabled())
 
     def test_fast_pauses_it_where_reference_counting_frees_the_garbage(self):

@@ -142,17 +142,6 @@ class VectorTest(NestedAlmostEqual, unittest.TestCase):
         sd = math.sqrt(math.fsum(v * v for v in draws) / len(draws))
         self.assertAlmostEqual(sd, 0.5, delta=0.02)
 
-    def test_both_ways_of_finding_nonzeros_agree(self):
-        a = [0.0, 0.5, -0.0, 1.0, 0.0, -2.0, math.nan]
-        support, values = [1, 3, 5, 6], [0.5, 1.0, -2.0, a[6]]
-        for find in (matrix._sparse_plain, matrix._sparse_builtin):
-            found_support, found_values = find(a)
-            self.assertEqual(list(found_support), support)
-            self.assertEqual(list(found_values), values)
-        for find in (matrix._sparse_plain, matrix._sparse_builtin):
-            self.assertEqual([list(part) for part in find([0.0, 0.0])], [[], []])
-            self.assertEqual([list(part) for part in find([0.0, 3.0])], [[1], [3.0]])
-
     def test_argmax_takes_the_first_of_ties(self):
         self.assertEqual(matrix.argmax([0.0, 2.0, 2.0, 1.0]), 1)
 
@@ -327,58 +316,6 @@ class KernelTests(UsesKernels, NestedAlmostEqual):
         w = [[1.0, 2.0], [3.0, 4.0]]
         matrix.add_scaled_in_place(w, 2.0, [[1.0, 0.0], [0.0, -1.0]])
         self.assertEqual(w, [[3.0, 2.0], [3.0, 2.0]])
-
-
-class FixedInputsTest(unittest.TestCase):
-    """matrix.fixed_inputs: the nonzeros found once, the same numbers, and nothing left behind."""
-
-    def setUp(self):
-        rng = random.Random(5)
-        self.w = matrix.gaussian(rng, 7, 40)
-        self.b = matrix.gaussian(rng, 7)
-        self.rows = _sparse_rows(rng, 6, 40, 0.2)
-        self.ds = _sparse_rows(rng, 6, 7, 1.0)
-
-    def test_the_kernels_give_the_same_numbers_inside_the_block(self):
-        for kernels in matrix.KERNELS:
-            with self.subTest(kernels=kernels), matrix.use(kernels):
-                outside = matrix.affine_rows(self.w, self.rows, self.b)
-                w_outside = [list(row) for row in self.w]
-                matrix.add_outer_products(w_outside, -0.1, self.ds, self.rows)
-                with matrix.fixed_inputs(self.rows):
-                    inside = matrix.affine_rows(self.w, self.rows, self.b)
-                    w_inside = [list(row) for row in self.w]
-                    matrix.add_outer_products(w_inside, -0.1, self.ds, self.rows)
-                self.assertEqual(inside, outside)
-                self.assertEqual(w_inside, w_outside)
-
-    def test_the_table_holds_the_vectors_only_inside_the_block(self):
-        with matrix.fixed_inputs(self.rows):
-            self.assertEqual(len(matrix._FIXED), len(self.rows))
-            entry = matrix._FIXED[id(self.rows[0])]
-            self.assertIs(entry[0], self.rows[0])
-            self.assertIsNone(entry[1], "found at the first use, not before")
-            matrix.affine(self.w, self.rows[0], self.b)
-            self.assertEqual(list(entry[1]), [k for k, v in enumerate(self.rows[0]) if v])
-        self.assertEqual(matrix._FIXED, {})
-
-    def test_an_exception_still_empties_the_table(self):
-        with self.assertRaises(KeyError):
-            with matrix.fixed_inputs(self.rows):
-                raise KeyError("inside")
-        self.assertEqual(matrix._FIXED, {})
-
-    def test_blocks_nest(self):
-        with matrix.fixed_inputs(self.rows[:2]):
-            with matrix.fixed_inputs(self.rows):
-                self.assertEqual(len(matrix._FIXED), len(self.rows))
-            self.assertEqual(set(matrix._FIXED), {id(a) for a in self.rows[:2]})
-        self.assertEqual(matrix._FIXED, {})
-
-    def test_a_vector_outside_the_table_is_still_searched(self):
-        other = [0.0] * 39 + [2.0]
-        with matrix.fixed_inputs(self.rows):
-            self.assertEqual([list(part) for part in matrix._sparse(other)], [[39], [2.0]])
 
 
 class PlainKernelTest(KernelTests, unittest.TestCase):

@@ -21,8 +21,10 @@ import time
 from itertools import compress, repeat
 from operator import add, mul, setitem
 
-from pureml import matrix, mnist
-from pureml.matrix import _gatherer, _indices, sumprod
+from pureml import matrix, mnist, sparse
+from pureml.matrix import sumprod
+from pureml.sparse import gatherer as _gatherer
+from pureml.sparse import indices as _indices
 
 
 def _support(rows):
@@ -82,7 +84,7 @@ def update_map_axpy(w, c, ds, rows):
 def update_one_row_per_pass(w, c, ds, rows):
     """The plain loop without pairing rows."""
     for d, a in zip(ds, rows):
-        nonzeros = matrix._pairs(a)
+        nonzeros = sparse.pairs(a)
         for row, dj in zip(w, d):
             s = c * dj
             for k, ak in nonzeros:
@@ -92,7 +94,7 @@ def update_one_row_per_pass(w, c, ds, rows):
 def update_three_rows_per_pass(w, c, ds, rows):
     """The plain loop with three rows per pass over the inputs instead of two."""
     for d, a in zip(ds, rows):
-        nonzeros = matrix._pairs(a)
+        nonzeros = sparse.pairs(a)
         rows_and_steps = [(row, c * dj) for row, dj in zip(w, d)]
         while len(rows_and_steps) % 3:
             row, s = rows_and_steps.pop()
