@@ -30,7 +30,7 @@ from pureml.convolution import output_size
 from pureml.layernet import NETWORKS, _LayeredNet, _rng
 from pureml.layernet import load as _load_layered
 from pureml.layers import (Affine, Convolution, Dropout, LayerError, Pooling, Relu, Sigmoid,
-                           SoftmaxWithLoss)
+                           SoftmaxWithLoss, Tanh)
 
 __all__ = ["SimpleConvNet", "ConvPoolLayer", "FullyConnectedLayer", "SoftmaxLayer",
            "ConvNetwork", "load", "DEFAULT_CONV_PARAM"]
@@ -96,6 +96,11 @@ class SimpleConvNet(_LayeredNet):
             if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
                 raise LayerError("conv_param[%r] must be a whole number of at least %d, not %r"
                                  % (key, minimum, value))
+        if conv_param["pad"] >= conv_param["filter_size"]:
+            # More padding than that only adds outputs that see nothing but zeros
+            # (and a file could claim pad 10**6 to make backward allocate it).
+            raise LayerError("conv_param['pad'] must be less than filter_size (%d), not %r"
+                             % (conv_param["filter_size"], conv_param["pad"]))
         if len(input_dim) != 3 or any(isinstance(v, bool) or not isinstance(v, int) or v < 1
                                       for v in input_dim):
             raise LayerError("input_dim must be (channels, height, width), not %r"
@@ -193,13 +198,41 @@ class ConvPoolLayer:
         self.poolsize, self.activation_fn = tuple(poolsize), activation_fn
         rng = rng or random.Random()
         n_out = filter_shape[0] * filter_shape[2] * filter_shape[3] / (poolsize[0] * poolsize[1])
-        self.w = _gaussian_filters(rng, *filter_shape, math.sqrt(1.0 / n_out))
-        self.b = matrix.gaussian(rng, filter_shape[0])
+        self._assemble(_gaussian_filters(rng, *filter_shape, math.sqrt(1.0 / n_out)),
+                       matrix.gaussian(rng, filter_shape[0]))
+
+    def _assemble(self, w, b):
+        """Build the layer's parts on the weights w and biases b."""
+        self.w, self.b = w, b
         self.params = [self.w, self.b]
         self.layers = [("Conv", Convolution(self.w, self.b)),
-                       ("Pool", Pooling(poolsize[0], poolsize[1], stride=poolsize[0])),
-                       ("Activation", activation_fn())]
+                       ("Pool", Pooling(self.poolsize[0], self.poolsize[1],
+                                        stride=self.poolsize[0])),
+                       ("Activation", self.activation_fn())]
         self.input_shape = self.image_shape[1:]
+
+    def config(self):
+        """Return what rebuilds this layer around its weights: network3's arguments."""
+        return {"kind": "ConvPoolLayer", "filter_shape": list(self.filter_shape),
+                "image_shape": list(self.image_shape), "poolsize": list(self.poolsize),
+                "activation_fn": _activation_name(self.activation_fn)}
+
+    @classmethod
+    def from_config(cls, config, w, b):
+        """Return the layer a config describes, on the weights w and b (checked against it)."""
+        layer = cls.__new__(cls)
+        layer.filter_shape = _ints(config, "filter_shape", 4)
+        layer.image_shape = _ints(config, "image_shape", 4)
+        layer.poolsize = _ints(config, "poolsize", 2)
+        layer.activation_fn = _activation(config)
+        if layer.filter_shape[1] != layer.image_shape[1]:
+            raise LayerError("filter_shape %r has %d input maps but image_shape %r has %d"
+                             % (layer.filter_shape, layer.filter_shape[1], layer.image_shape,
+                                layer.image_shape[1]))
+        _check_shape("ConvPoolLayer's w", w, layer.filter_shape)
+        _check_shape("ConvPoolLayer's b", b, layer.filter_shape[:1])
+        layer._assemble(w, b)
+        return layer
 
 
 class FullyConnectedLayer:
@@ -209,11 +242,34 @@ class FullyConnectedLayer:
         self.n_in, self.n_out = n_in, n_out
         self.activation_fn, self.p_dropout = activation_fn, p_dropout
         rng = rng or random.Random()
-        self.w = matrix.gaussian(rng, n_in, n_out, sigma=math.sqrt(1.0 / n_out))
-        self.b = matrix.gaussian(rng, n_out)
+        self._assemble(matrix.gaussian(rng, n_in, n_out, sigma=math.sqrt(1.0 / n_out)),
+                       matrix.gaussian(rng, n_out), rng)
+
+    def _assemble(self, w, b, rng):
+        """Build the layer's parts on the weights w and biases b."""
+        self.w, self.b = w, b
         self.params = [self.w, self.b]
-        self.layers = ([("Dropout", Dropout(p_dropout, rng=rng))] if p_dropout else []) + [
-            ("Affine", Affine(self.w, self.b)), ("Activation", activation_fn())]
+        self.layers = ([("Dropout", Dropout(self.p_dropout, rng=rng))] if self.p_dropout
+                       else []) + [("Affine", Affine(self.w, self.b)),
+                                   ("Activation", self.activation_fn())]
+
+    def config(self):
+        """Return what rebuilds this layer around its weights: network3's arguments."""
+        return {"kind": "FullyConnectedLayer", "n_in": self.n_in, "n_out": self.n_out,
+                "activation_fn": _activation_name(self.activation_fn),
+                "p_dropout": self.p_dropout}
+
+    @classmethod
+    def from_config(cls, config, w, b):
+        """Return the layer a config describes, on the weights w and b (checked against it)."""
+        layer = cls.__new__(cls)
+        layer.n_in, layer.n_out = _ints(config, "n_in", None), _ints(config, "n_out", None)
+        layer.activation_fn = _activation(config)
+        layer.p_dropout = _ratio(config)
+        _check_shape("FullyConnectedLayer's w", w, (layer.n_in, layer.n_out))
+        _check_shape("FullyConnectedLayer's b", b, (layer.n_out,))
+        layer._assemble(w, b, random.Random())
+        return layer
 
 
 class SoftmaxLayer:
@@ -221,11 +277,30 @@ class SoftmaxLayer:
 
     def __init__(self, n_in, n_out, p_dropout=0.0, rng=None):
         self.n_in, self.n_out, self.p_dropout = n_in, n_out, p_dropout
-        self.w = matrix.zeros(n_in, n_out)
-        self.b = matrix.zeros(n_out)
+        self._assemble(matrix.zeros(n_in, n_out), matrix.zeros(n_out), rng or random.Random())
+
+    def _assemble(self, w, b, rng):
+        """Build the layer's parts on the weights w and biases b."""
+        self.w, self.b = w, b
         self.params = [self.w, self.b]
-        self.layers = ([("Dropout", Dropout(p_dropout, rng=rng or random.Random()))]
-                       if p_dropout else []) + [("Affine", Affine(self.w, self.b))]
+        self.layers = ([("Dropout", Dropout(self.p_dropout, rng=rng))]
+                       if self.p_dropout else []) + [("Affine", Affine(self.w, self.b))]
+
+    def config(self):
+        """Return what rebuilds this layer around its weights: network3's arguments."""
+        return {"kind": "SoftmaxLayer", "n_in": self.n_in, "n_out": self.n_out,
+                "p_dropout": self.p_dropout}
+
+    @classmethod
+    def from_config(cls, config, w, b):
+        """Return the layer a config describes, on the weights w and b (checked against it)."""
+        layer = cls.__new__(cls)
+        layer.n_in, layer.n_out = _ints(config, "n_in", None), _ints(config, "n_out", None)
+        layer.p_dropout = _ratio(config)
+        _check_shape("SoftmaxLayer's w", w, (layer.n_in, layer.n_out))
+        _check_shape("SoftmaxLayer's b", b, (layer.n_out,))
+        layer._assemble(w, b, random.Random())
+        return layer
 
 
 class ConvNetwork(_LayeredNet):
@@ -265,6 +340,34 @@ class ConvNetwork(_LayeredNet):
 
     def _last(self):
         return self.last_layer
+
+    def config(self):
+        """Return the settings, beyond the weights, that rebuild this network: its layers."""
+        return {"layers": [layer.config() for layer in self.net_layers],
+                "mini_batch_size": self.mini_batch_size}
+
+    @classmethod
+    def from_params(cls, params, layers=(), mini_batch_size=10):
+        """Return the network ``layers`` (configs) describe, on exactly these params, drawing nothing."""
+        if not isinstance(layers, list) or not layers:
+            raise LayerError("a ConvNetwork needs its layers, a non-empty list; got %s"
+                             % type(layers).__name__)
+        built = []
+        for idx, config in enumerate(layers, start=1):
+            kind = config.get("kind") if isinstance(config, dict) else None
+            if not isinstance(kind, str) or kind not in _NETWORK3_LAYERS:
+                raise LayerError("layer %d should be one of %s, not %s" % (
+                    idx, ", ".join(sorted(_NETWORK3_LAYERS)), _short(kind)))
+            built.append(_NETWORK3_LAYERS[kind].from_config(
+                config, params.get("W%d" % idx), params.get("b%d" % idx)))
+        if len(params) != 2 * len(built):
+            raise LayerError("%d layers have %d parameters, not %d"
+                             % (len(built), 2 * len(built), len(params)))
+        for idx, (layer, after) in enumerate(zip(built, built[1:]), start=1):
+            if _outputs(layer) != after.n_in:
+                raise LayerError("layer %d gives %d outputs but layer %d takes n_in=%d"
+                                 % (idx, _outputs(layer), idx + 1, after.n_in))
+        return cls(built, _ints({"mini_batch_size": mini_batch_size}, "mini_batch_size", None))
 
     def predict(self, x, train_flg=False):
         """Return the output scores for a batch (flat examples are reshaped for a ConvPoolLayer)."""
@@ -352,8 +455,78 @@ def _step(param, c, grad):
         matrix.add_scaled_in_place(param, c, grad)
 
 
+def _short(value):
+    """Return a short description of a value from a file, for a message."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _ints(config, key, count):
+    """Return config[key]: a positive int, or (count given) a tuple of that many; LayerError if not."""
+    value = config.get(key)
+    values = value if count is not None and isinstance(value, list) else [value]
+    if (count is not None and (not isinstance(value, list) or len(value) != count)) or any(
+            isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in values):
+        raise LayerError("%s should be %s, not %s" % (
+            key, "a positive int" if count is None else "a list of %d positive ints" % count,
+            _short(value)))
+    return tuple(values) if count is not None else values[0]
+
+
+def _ratio(config):
+    """Return config["p_dropout"], a number from 0 to less than 1; LayerError if not."""
+    value = config.get("p_dropout", 0.0)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
+        raise LayerError("p_dropout should be a number from 0 to less than 1, not %s"
+                         % _short(value))
+    return value
+
+
+#: network3's activation functions by the names its files write.
+_ACTIVATIONS = {"sigmoid": Sigmoid, "relu": Relu, "tanh": Tanh}
+
+
+def _activation_name(activation_fn):
+    """Return the name a file gives an activation function class."""
+    for name, cls in _ACTIVATIONS.items():
+        if cls is activation_fn:
+            return name
+    raise LayerError("an activation_fn a file can hold is one of %s, not %r"
+                     % (", ".join(sorted(_ACTIVATIONS)), activation_fn))
+
+
+def _activation(config):
+    """Return the activation class config["activation_fn"] names; LayerError if it names none."""
+    name = config.get("activation_fn")
+    if not isinstance(name, str) or name not in _ACTIVATIONS:
+        raise LayerError("activation_fn should be one of %s, not %s"
+                         % (", ".join(sorted(_ACTIVATIONS)), _short(name)))
+    return _ACTIVATIONS[name]
+
+
+def _outputs(layer):
+    """Return how many numbers a network3 layer gives the next, per example."""
+    if isinstance(layer, ConvPoolLayer):
+        fn, _c, fh, fw = layer.filter_shape
+        _n, _c, height, width = layer.image_shape
+        ph, pw = layer.poolsize
+        return fn * ((height - fh + 1) // ph) * ((width - fw + 1) // pw)
+    return layer.n_out
+
+
+def _check_shape(what, value, shape):
+    """Raise LayerError unless value is nested lists of numbers shaped ``shape``."""
+    if value is None or matrix.nested_shape(value) != tuple(shape):
+        raise LayerError("%s should be shaped %s, not %s" % (
+            what, "x".join(map(str, shape)),
+            "missing" if value is None else "x".join(map(str, matrix.nested_shape(value)))))
+
+
+_NETWORK3_LAYERS = {cls.__name__: cls for cls in (ConvPoolLayer, FullyConnectedLayer,
+                                                  SoftmaxLayer)}
+
 #: The networks a params file can hold, by the name save_params writes.
-CONV_NETWORKS = dict(NETWORKS, SimpleConvNet=SimpleConvNet)
+CONV_NETWORKS = dict(NETWORKS, SimpleConvNet=SimpleConvNet, ConvNetwork=ConvNetwork)
 
 
 def load(file_name):

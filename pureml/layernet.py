@@ -30,7 +30,6 @@ hold.  ``save_params`` writes them as JSON (atomically) and
 ``load_params`` reads them back, checked like every file pureml reads.
 """
 
-import json
 import math
 import numbers
 import random
@@ -39,7 +38,6 @@ from collections import OrderedDict
 
 from pureml import matrix, modelfile
 from pureml.errors import ModelFileError
-from pureml.fileio import atomic_write_text
 from pureml.functions import labels_of, numerical_gradient
 from pureml.layers import (Affine, BatchNormalization, Dropout, LayerError, Relu,
                            Sigmoid, SoftmaxWithLoss, Tanh)
@@ -243,7 +241,7 @@ class _LayeredNet:
                 "params": self.params, "running": self._running()}
         if metadata is not None:
             data["metadata"] = metadata
-        atomic_write_text(file_name, json.dumps(data, allow_nan=False))
+        modelfile.write_json(file_name, data, "params file")
 
     def load_params(self, file_name="params.json"):
         """Load parameters saved by save_params into this network's own lists, in place; return None.

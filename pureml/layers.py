@@ -60,16 +60,13 @@ def _matrices(f, x, *others):
     return f(x, *others)
 
 
-def _relu_forward(rows):
-    return [[v if v > 0.0 else 0.0 for v in row] for row in rows]
-
-
 def _relu_mask(rows):
     return [[v <= 0.0 for v in row] for row in rows]
 
 
-def _relu_backward(drows, mrows):
-    return [[0.0 if m else d for d, m in zip(drow, mrow)] for drow, mrow in zip(drows, mrows)]
+def _zero_where(rows, mrows):
+    """Return rows with 0.0 wherever the mask is true: the book's a[mask] = 0, on a copy."""
+    return [[0.0 if m else v for v, m in zip(row, mrow)] for row, mrow in zip(rows, mrows)]
 
 
 class Relu:
@@ -77,18 +74,20 @@ class Relu:
 
     ``self.mask`` marks the entries where x <= 0; backward passes dout
     through everywhere else (the derivative is 1 for x > 0 and 0 otherwise).
+    As in the book, a NaN is not <= 0, so it passes through (and a run
+    that diverges shows it in its loss).
     """
 
     def __init__(self):
         self.mask = None
 
     def forward(self, x):
-        self.mask = _matrices(_relu_mask, x)
-        out = _matrices(_relu_forward, x)
+        self.mask = _matrices(_relu_mask, x)                # self.mask = (x <= 0)
+        out = _matrices(_zero_where, x, self.mask)          # out = x.copy(); out[self.mask] = 0
         return out
 
     def backward(self, dout):
-        dx = _matrices(_relu_backward, dout, self.mask)
+        dx = _matrices(_zero_where, dout, self.mask)        # dout[self.mask] = 0; dx = dout
         return dx
 
 

@@ -13,6 +13,10 @@ the file and what was expected; NaN and Infinity are refused (json would
 accept them), and so are numbers too large for a float, integers of more
 than ``MAX_INT_DIGITS`` digits and parameters nested deeper than
 ``MAX_TENSOR_DEPTH`` lists; nothing is ever unpickled.
+
+``write_json`` is the other side: it saves a model atomically
+(pureml.fileio), and refuses, naming the file, a network holding NaN or
+an infinity, which no reader would take back.
 """
 
 import json
@@ -20,11 +24,12 @@ import math
 import os
 
 from pureml.errors import ModelFileError
+from pureml.fileio import atomic_write_text
 from pureml.vectors import nested_shape
 
 __all__ = ["MAX_FILE_BYTES", "MAX_INT_DIGITS", "MAX_TENSOR_DEPTH", "ModelFileError",
            "read_json", "require_keys", "name_in", "number", "vector", "matrix", "tensor",
-           "kind", "short"]
+           "kind", "short", "write_json"]
 
 #: The largest file read: a [784, 1000, 1000, 10] network is about 35 MB of JSON.
 MAX_FILE_BYTES = 512 * 2 ** 20
@@ -229,3 +234,18 @@ def kind(value):
 def short(text, limit=40):
     """Return ``repr(text)`` of a string from a file, cut to ``limit`` characters: "'abc'..."."""
     return repr(text[:limit]) + ("..." if len(text) > limit else "")
+
+
+def write_json(filename, data, what="model"):
+    """Write ``data`` to ``filename`` as JSON, atomically; return None.
+
+    Raises ModelFileError naming the file, and writes nothing, if a number
+    in it is NaN or infinite (a network that diverged): JSON has no such
+    numbers, and a file holding them could not be read back.
+    """
+    try:
+        text = json.dumps(data, allow_nan=False)
+    except ValueError:
+        raise ModelFileError("%s: not saved: the %s holds NaN or infinite numbers (the network "
+                             "diverged; try a smaller learning rate)" % (filename, what)) from None
+    atomic_write_text(filename, text)

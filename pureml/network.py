@@ -26,7 +26,6 @@ equations 20 and 21, with chapter 3's L2 weight decay):
     b -> b - (eta/m) sum_x nabla_b^x
 """
 
-import json
 import math
 import random
 import time
@@ -41,7 +40,6 @@ from pureml.arguments import (check_count, check_input, check_labelled_data,
                               check_nonnegative, check_positive, check_sizes, check_target,
                               check_training_data, lookup, one_hot)
 from pureml.errors import DivergenceError, ModelFileError, NetworkError
-from pureml.fileio import atomic_write_text
 from pureml.monitor import History, Monitor
 
 __all__ = ["Network", "load", "sigmoid", "sigmoid_prime", "QuadraticCost",
@@ -502,7 +500,7 @@ class Network:
                 "activation": self.activation.name}
         if metadata is not None:
             data["metadata"] = metadata
-        atomic_write_text(filename, json.dumps(data, allow_nan=False))
+        modelfile.write_json(filename, data)
 
     # -- checking -------------------------------------------------------------
 

@@ -124,20 +124,31 @@ class SimpleConvNetTest(NestedAlmostEqual, unittest.TestCase):
                 with self.assertRaises(layers.LayerError):
                     convnet.SimpleConvNet(**kwargs)
 
+    def test_padding_no_less_than_the_filter(self):
+        with self.assertRaisesRegex(layers.LayerError, r"conv_param\['pad'\] must be less than "
+                                                       r"filter_size \(3\), not 1000000"):
+            convnet.SimpleConvNet(input_dim=(1, 8, 8), conv_param={
+                "filter_num": 2, "filter_size": 3, "pad": 10 ** 6, "stride": 10 ** 6})
+
     def test_an_input_of_the_wrong_size(self):
         with self.assertRaises(layers.LayerError):
             tiny_net().predict([[0.0] * 10])
 
 
+def network3_net(p_dropout=0.0, activation=layers.Sigmoid):
+    """Return a small network3 Network: conv-pool, fully connected, softmax."""
+    rng = random.Random(4)
+    return convnet.ConvNetwork([
+        convnet.ConvPoolLayer(image_shape=(4, 1, 8, 8), filter_shape=(2, 1, 3, 3),
+                              poolsize=(2, 2), activation_fn=activation, rng=rng),
+        convnet.FullyConnectedLayer(n_in=2 * 3 * 3, n_out=5, activation_fn=activation,
+                                    p_dropout=p_dropout, rng=rng),
+        convnet.SoftmaxLayer(n_in=5, n_out=3, rng=rng)], 4)
+
+
 class Network3Test(NestedAlmostEqual, unittest.TestCase):
     def make(self, p_dropout=0.0, activation=layers.Sigmoid):
-        rng = random.Random(4)
-        return convnet.ConvNetwork([
-            convnet.ConvPoolLayer(image_shape=(4, 1, 8, 8), filter_shape=(2, 1, 3, 3),
-                                  poolsize=(2, 2), activation_fn=activation, rng=rng),
-            convnet.FullyConnectedLayer(n_in=2 * 3 * 3, n_out=5, activation_fn=activation,
-                                        p_dropout=p_dropout, rng=rng),
-            convnet.SoftmaxLayer(n_in=5, n_out=3, rng=rng)], 4)
+        return network3_net(p_dropout, activation)
 
     def test_gradient_equals_numerical_gradient(self):
         for activation in (layers.Sigmoid, layers.Relu):
@@ -188,6 +199,74 @@ class Network3Test(NestedAlmostEqual, unittest.TestCase):
     def test_filters_and_images_that_disagree(self):
         with self.assertRaises(layers.LayerError):
             convnet.ConvPoolLayer(filter_shape=(2, 3, 3, 3), image_shape=(1, 1, 8, 8))
+
+
+
+class Network3FileTest(unittest.TestCase):
+    """network3's Network saved with save_params and read back, drawing nothing."""
+
+    def setUp(self):
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        self.path = os.path.join(tmp.name, "n3.json")
+        self.net = network3_net(p_dropout=0.2, activation=layers.Relu)
+        self.net.save_params(self.path)
+        with open(self.path) as f:
+            self.data = json.load(f)
+
+    def test_the_network_comes_back_the_same(self):
+        back = convnet.load(self.path)
+        self.assertIsInstance(back, convnet.ConvNetwork)
+        self.assertEqual(back.params, self.net.params)
+        self.assertEqual(back.config(), self.net.config())
+        x = tiny_images(random.Random(5), 3)
+        self.assertEqual(back.predict(x), self.net.predict(x))
+        self.assertEqual([c["kind"] for c in self.data["config"]["layers"]],
+                         ["ConvPoolLayer", "FullyConnectedLayer", "SoftmaxLayer"])
+
+    def assertBad(self, change, message):
+        data = json.loads(json.dumps(self.data))
+        change(data["config"]["layers"], data["params"])
+        with open(self.path, "w") as f:
+            json.dump(data, f)
+        with self.assertRaisesRegex(ModelFileError, message):
+            convnet.load(self.path)
+
+    def test_an_unknown_kind_of_layer(self):
+        self.assertBad(lambda c, p: c[1].update(kind="LSTMLayer"),
+                       "layer 2 should be one of ConvPoolLayer, FullyConnectedLayer, "
+                       "SoftmaxLayer, not 'LSTMLayer'")
+
+    def test_an_unknown_activation(self):
+        self.assertBad(lambda c, p: c[0].update(activation_fn="swish"),
+                       "activation_fn should be one of relu, sigmoid, tanh, not 'swish'")
+
+    def test_a_filter_shape_that_is_not_four_ints(self):
+        self.assertBad(lambda c, p: c[0].update(filter_shape=[2, 1, 3]),
+                       "filter_shape should be a list of 4 positive ints")
+
+    def test_weights_of_another_shape_than_the_config_says(self):
+        self.assertBad(lambda c, p: c[1].update(n_out=6),
+                       "FullyConnectedLayer's w should be shaped 18x6, not 18x5")
+
+    def test_layers_that_do_not_chain(self):
+        def change(c, p):
+            c[2].update(n_in=4)
+            p["W3"] = p["W3"][:4]
+        self.assertBad(change, "layer 2 gives 5 outputs but layer 3 takes n_in=4")
+
+    def test_a_dropout_ratio_out_of_range(self):
+        self.assertBad(lambda c, p: c[1].update(p_dropout=1.5),
+                       "p_dropout should be a number from 0 to less than 1, not 1.5")
+
+    def test_a_last_layer_that_is_not_softmax(self):
+        def change(c, p):
+            del c[2]
+            del p["W3"], p["b3"]
+        self.assertBad(change, "last layer must be a SoftmaxLayer")
+
+    def test_layers_that_are_not_a_list(self):
+        self.assertBad(lambda c, p: c.clear(), "needs its layers, a non-empty list")
 
 
 if __name__ == "__main__":

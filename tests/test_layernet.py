@@ -235,6 +235,14 @@ class ParamsFileTest(unittest.TestCase):
     def path(self, name="params.json"):
         return os.path.join(self.folder, name)
 
+    def test_a_diverged_network_is_not_saved_and_the_error_names_the_file(self):
+        net = layernet.TwoLayerNet(6, 4, 3, seed=1)
+        net.params["b2"][1] = math.inf
+        with self.assertRaisesRegex(ModelFileError, r"params\.json: not saved: the params file "
+                                                    r"holds NaN or infinite numbers"):
+            net.save_params(self.path())
+        self.assertEqual(os.listdir(self.folder), [])
+
     def test_two_layer_net_round_trip(self):
         net = layernet.TwoLayerNet(6, 4, 3, weight_init_std=0.5, seed=1)
         net.save_params(self.path(), metadata={"epochs": 2})

@@ -46,6 +46,17 @@ class GradientCheck(UsesKernels, NestedAlmostEqual):
         self.check_dx(layer, x, layer.forward)
         self.assertEqual(layer.mask[0], [v <= 0.0 for v in x[0]])
 
+    def test_relu_keeps_nan_as_the_books_mask_does(self):
+        # mask = (x <= 0) is False for NaN, so the book's out[mask] = 0 leaves it:
+        # a diverged network shows NaN in its loss instead of hiding it.
+        layer = layers.Relu()
+        out = layer.forward([[-1.0, math.nan, 2.0, 0.0]])
+        self.assertEqual(out[0][0], 0.0)
+        self.assertTrue(math.isnan(out[0][1]))
+        self.assertEqual(out[0][2:], [2.0, 0.0])
+        self.assertEqual(layer.mask, [[True, False, False, True]])
+        self.assertEqual(layer.backward([[1.0, 2.0, 3.0, 4.0]]), [[0.0, 2.0, 3.0, 0.0]])
+
     def test_relu_is_also_spelled_ReLU(self):
         self.assertIs(layers.ReLU, layers.Relu)
 

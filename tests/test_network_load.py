@@ -5,6 +5,7 @@ the file, the key and what was expected, whatever the file holds.
 """
 
 import json
+import math
 import os
 import tempfile
 import unittest
@@ -64,6 +65,19 @@ class SaveLoadTest(NestedAlmostEqual, unittest.TestCase):
 
     def test_save_is_atomic_and_leaves_no_temporary_file(self):
         Network([2, 2], seed=1).save(self.path())
+        self.assertEqual(os.listdir(self.tmp.name), ["net.json"])
+
+    def test_a_diverged_network_is_not_saved_and_the_error_names_the_file(self):
+        net = Network([2, 2], seed=1)
+        net.save(self.path())
+        with open(self.path()) as f:
+            before = f.read()
+        net.weights[0][1][0] = math.nan
+        with self.assertRaisesRegex(ModelFileError, r"net\.json: not saved: the model holds "
+                                                    r"NaN or infinite numbers"):
+            net.save(self.path())
+        with open(self.path()) as f:
+            self.assertEqual(f.read(), before, "the old file is untouched")
         self.assertEqual(os.listdir(self.tmp.name), ["net.json"])
 
     def good(self):

@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import math
 import random
 import unittest
 
@@ -120,6 +121,12 @@ class TrainerTest(unittest.TestCase):
         with self.assertRaises(TrainerError) as caught:
             trainer.train()
         self.assertIn("smaller lr", str(caught.exception))
+
+    def test_nan_weights_show_in_the_loss_and_stop_the_run(self):
+        net = TwoLayerNet(6, 5, 3, seed=0)
+        net.params["W1"][2][1] = math.nan
+        with self.assertRaisesRegex(TrainerError, "the loss became nan at step 0"):
+            self.trainer(net, epochs=1, mini_batch_size=5).train()
 
 
 class TrainerArgumentTest(unittest.TestCase):
