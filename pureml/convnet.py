@@ -262,14 +262,7 @@ class FullyConnectedLayer:
     @classmethod
     def from_config(cls, config, w, b):
         """Return the layer a config describes, on the weights w and b (checked against it)."""
-        layer = cls.__new__(cls)
-        layer.n_in, layer.n_out = _ints(config, "n_in", None), _ints(config, "n_out", None)
-        layer.activation_fn = _activation(config)
-        layer.p_dropout = _ratio(config)
-        _check_shape("FullyConnectedLayer's w", w, (layer.n_in, layer.n_out))
-        _check_shape("FullyConnectedLayer's b", b, (layer.n_out,))
-        layer._assemble(w, b, random.Random())
-        return layer
+        return _dense_from_config(cls, config, w, b, activation_fn=_activation(config))
 
 
 class SoftmaxLayer:
@@ -294,13 +287,7 @@ class SoftmaxLayer:
     @classmethod
     def from_config(cls, config, w, b):
         """Return the layer a config describes, on the weights w and b (checked against it)."""
-        layer = cls.__new__(cls)
-        layer.n_in, layer.n_out = _ints(config, "n_in", None), _ints(config, "n_out", None)
-        layer.p_dropout = _ratio(config)
-        _check_shape("SoftmaxLayer's w", w, (layer.n_in, layer.n_out))
-        _check_shape("SoftmaxLayer's b", b, (layer.n_out,))
-        layer._assemble(w, b, random.Random())
-        return layer
+        return _dense_from_config(cls, config, w, b)
 
 
 class ConvNetwork(_LayeredNet):
@@ -502,6 +489,18 @@ def _activation(config):
         raise LayerError("activation_fn should be one of %s, not %s"
                          % (", ".join(sorted(_ACTIVATIONS)), _short(name)))
     return _ACTIVATIONS[name]
+
+
+def _dense_from_config(cls, config, w, b, **settings):
+    """Return a FullyConnectedLayer or SoftmaxLayer (``cls``) from its config, on w and b."""
+    layer = cls.__new__(cls)
+    layer.n_in, layer.n_out = _ints(config, "n_in", None), _ints(config, "n_out", None)
+    layer.p_dropout = _ratio(config)
+    layer.__dict__.update(settings)
+    _check_shape("%s's w" % cls.__name__, w, (layer.n_in, layer.n_out))
+    _check_shape("%s's b" % cls.__name__, b, (layer.n_out,))
+    layer._assemble(w, b, random.Random())
+    return layer
 
 
 def _outputs(layer):
