@@ -12,9 +12,11 @@ import sys
 import tempfile
 import threading
 import unittest
+from unittest import mock
 import xml.etree.ElementTree as ET
 
 from pureml import __version__, network
+from pureml.cli import train_conv
 from tests import cli_support
 from tests.cli_support import (EPOCH_LINE, N_TEST, N_TRAIN, N_VALIDATION, REPO, SMALL, SPLIT,
                                TIMEOUT, CommandCase, environment, main_in_process,
@@ -372,6 +374,80 @@ class InterruptTest(CommandCase):
         self.assertEqual(data["metadata"]["expand"], "book")
         self.assertGreaterEqual(series(parse_svg(svg), "accuracy")["test (first 50)"], 1)
         self.assertEqual(sorted(os.listdir(tmp)), ["conv.json", "conv.svg"])
+
+
+@unittest.skipUnless(os.name == "posix", "Ctrl-C is sent as SIGINT, a POSIX signal")
+class ConvInterruptTest(CommandCase):
+    """Ctrl-C at the points of ``train --net conv`` a subprocess cannot time: in this process.
+
+    The patched measurement sends this process a real SIGINT when it is
+    asked to measure ``pairs_to_stop`` images for the ``nth`` time, so the
+    command's own handler decides what happens.
+    """
+
+    def run_with_ctrl_c(self, pairs_to_stop, nth, *options):
+        """Run ``train OPTIONS --net conv ...``, Ctrl-C in that measurement; return (status, out, err, file)."""
+        measure = train_conv._correct
+        seen = []
+
+        def correct_then_ctrl_c(net, pairs):
+            if len(pairs) == pairs_to_stop:
+                seen.append(pairs)
+                if len(seen) == nth:
+                    os.kill(os.getpid(), signal.SIGINT)
+            return measure(net, pairs)
+
+        model = os.path.join(self.temporary_folder(), "conv.json")
+        with sigint_default_in_children(), \
+                mock.patch.object(train_conv, "_correct", correct_then_ctrl_c):
+            status, out, err = main_in_process(
+                "train", *options, "--save", model, "--data", cli_support.SHARED.root,
+                "--no-download", *CONV)
+        return status, out, err, model
+
+    def test_ctrl_c_while_measuring_the_whole_set_skips_it_and_saves(self):
+        status, out, err, model = self.run_with_ctrl_c(N_TEST, 1, "--epochs", "2", "--seed", "1")
+        self.assertEqual(status, 130, err)
+        self.assertIn("Interrupted while measuring the trained network; saving it", err)
+        self.assertNotIn("On all %d test images" % N_TEST, out)
+        self.assertIn("Saved the network trained so far to " + model, out)
+        with open(model, encoding="utf-8") as f:
+            metadata = json.load(f)["metadata"]
+        self.assertTrue(metadata["interrupted"])
+        self.assertEqual(metadata["epochs_run"], 2, "both epochs were trained")
+        self.assertNotIn("final_correct", metadata)
+
+    def test_ctrl_c_with_keep_best_saves_the_kept_epoch_and_says_so(self):
+        # Ctrl-C in epoch 2's measurement (of CONV's 50 images): epochs 0 and 1 are complete.
+        status, out, err, model = self.run_with_ctrl_c(
+            50, 3, "--epochs", "5", "--seed", "5", "--keep-best", "--evaluate-on", "validation")
+        self.assertEqual(status, 130, err)
+        with open(model, encoding="utf-8") as f:
+            data = json.load(f)
+        metadata = data["metadata"]
+        self.assertEqual(metadata["epochs_run"], 2)
+        best = metadata["best_epoch"]
+        self.assertEqual(metadata["kept_epoch"], best)
+        self.assertIn("Kept the network of epoch %d, the best on the validation images." % best,
+                      err)
+        self.assertIn("Saved the network of epoch %d (the best on the validation images) to %s"
+                      % (best, model), out)
+        self.assertNotIn("trained so far", out)
+        self.assertNotIn("test_correct", metadata, "the test set is measured only after all "
+                                                   "the epochs")
+
+    def test_a_diverging_run_saves_nothing_and_still_draws_its_curves(self):
+        tmp = self.temporary_folder()
+        model, svg = os.path.join(tmp, "conv.json"), os.path.join(tmp, "conv.svg")
+        status, out, err = main_in_process(
+            "train", "--epochs", "3", "--optimizer", "sgd", "--lr", "1e300", "--seed", "1",
+            "--save", model, "--plot", svg, "--data", cli_support.SHARED.root,
+            "--no-download", *CONV)
+        self.assertEqual(status, 1, err)
+        self.assertIn("try a smaller --lr", err)
+        self.assertIn("Nothing saved: the network of a diverged run is no use.", err)
+        self.assertEqual(os.listdir(tmp), ["conv.svg"])
+        self.assertGreaterEqual(series(parse_svg(svg), "cost")["training (each mini-batch)"], 1)
 
 
 if __name__ == "__main__":

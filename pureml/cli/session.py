@@ -200,16 +200,21 @@ class TrainingSession:
 
     # -- files -----------------------------------------------------------------------
 
-    def write_files(self, save, interrupted=False):
-        """Save the network with ``save(path, metadata)`` and write the plot, as --save and --plot ask."""
+    def write_files(self, save, interrupted=False, what=None):
+        """Save the network with ``save(path, metadata)`` and write the plot, as --save and --plot ask.
+
+        ``what`` names the network saved in the message (by default "the
+        network", or "the network trained so far" when ``interrupted``).
+        """
+        if what is None:
+            what = "the network trained so far" if interrupted else "the network"
         if self.args.save:
             try:
                 save(self.args.save, self.metadata(interrupted))
             except OSError as exc:
                 raise CommandError("could not save the network to %s: %s"
                                    % (self.args.save, exc.strerror or exc)) from None
-            print("Saved the network%s to %s" % (
-                " trained so far" if interrupted else "", self.args.save), flush=True)
+            print("Saved %s to %s" % (what, self.args.save), flush=True)
         elif interrupted:
             say("Nothing saved (--save FILE keeps the network).")
         if self.args.plot:

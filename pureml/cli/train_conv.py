@@ -137,6 +137,7 @@ def run(args):
     if not args.quiet:
         say(session.describe())
     status = EXIT_OK
+    diverged = None
     with sigint_handler(session.interrupt):
         try:
             session.open_progress()
@@ -146,34 +147,37 @@ def run(args):
         except KeyboardInterrupt:
             status = EXIT_INTERRUPTED
         except FloatingPointError as exc:
-            session.stopping = True
-            session.close_progress()
-            error(str(exc))
-            return EXIT_ERROR
+            diverged = exc
         # From here on Ctrl-C is ignored (session.stopping), so that a second
-        # one cannot stop the network being saved.
+        # one cannot stop the network being saved; only measure() lets it in.
         session.stopping = True
         session.close_progress()
+        if diverged is not None:
+            error(str(diverged))
+            if args.save:
+                say("Nothing saved: the network of a diverged run is no use.")
+            if args.plot:
+                session.write_plot()            # the loss curve shows where it went wrong
+            return EXIT_ERROR
         if status == EXIT_INTERRUPTED:
             say(session.interruption())
         session.summarize()
         if kept:
             for key, value in kept.items():
                 net.params[key][:] = value      # in place: the layers hold these lists
+            session.kept_epoch = session.best[1]
             say("Kept the network of epoch %d, the best on the %s images."
-                % (session.best[1], args.evaluate_on))
-        if status == EXIT_OK and len(sample) < len(evaluation_data):
-            session.final = _correct(net, evaluation_data)
-            print("On all %d %s images: %d / %d (%s)" % (
-                len(evaluation_data), args.evaluate_on, session.final, len(evaluation_data),
-                percent(session.final, len(evaluation_data))), flush=True)
-        if kept and status == EXIT_OK:
-            session.test_correct, session.n_test = _correct(net, test_data), len(test_data)
-            print("On the %d test images: %d / %d (%s)" % (
-                len(test_data), session.test_correct, len(test_data),
-                percent(session.test_correct, len(test_data))), flush=True)
+                % (session.kept_epoch, args.evaluate_on))
+        if status == EXIT_OK:
+            status = measure(net, session, evaluation_data, test_data if kept else None,
+                             len(sample))
+        if kept:
+            what = "the network of epoch %d (the best on the %s images)" % (
+                session.kept_epoch, args.evaluate_on)
+        else:
+            what = None
         session.write_files(lambda path, metadata: net.save_params(path, metadata),
-                            interrupted=status == EXIT_INTERRUPTED)
+                            interrupted=status == EXIT_INTERRUPTED, what=what)
     return status
 
 
@@ -209,6 +213,36 @@ def train(net, optimizer, images, labels, sample, session, rng, on_best=None, di
         optimizer.lr *= args.lr_decay
 
 
+def measure(net, session, evaluation_data, test_data, n_sample):
+    """Measure the trained network on the whole evaluation set (and ``test_data``); return the status.
+
+    These measurements come after the last epoch and before the save; a
+    Ctrl-C during them skips the rest (EXIT_INTERRUPTED) and the network is
+    saved all the same, without the figures not yet measured.
+    """
+    name = session.args.evaluate_on
+    session.stopping, session.in_mini_batches = False, False    # Ctrl-C stops at once
+    try:
+        try:
+            if n_sample < len(evaluation_data):
+                session.final = _correct(net, evaluation_data)
+                print("On all %d %s images: %d / %d (%s)" % (
+                    len(evaluation_data), name, session.final, len(evaluation_data),
+                    percent(session.final, len(evaluation_data))), flush=True)
+            if test_data is not None:
+                session.test_correct, session.n_test = _correct(net, test_data), len(test_data)
+                print("On the %d test images: %d / %d (%s)" % (
+                    len(test_data), session.test_correct, len(test_data),
+                    percent(session.test_correct, len(test_data))), flush=True)
+        finally:
+            session.stopping = True
+    except KeyboardInterrupt:
+        session.stopping = True
+        say("Interrupted while measuring the trained network; saving it without that figure.")
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
 def _correct(net, pairs):
     """Return how many of the (image, label) pairs the network gets right."""
     x = [image for image, _ in pairs]
@@ -222,6 +256,7 @@ class ConvRun(TrainingSession):
     def __init__(self, args, seed, n_training, n_evaluation):
         super().__init__(args, seed, n_training, n_evaluation, args.evaluate_on)
         self.final = None
+        self.kept_epoch = None      # with --keep-best: the epoch whose network is kept
         self.test_correct = None    # with --keep-best: the kept network on the test set
         self.n_test = None
         self.steps = max(n_training // args.batch_size, 1)
@@ -247,8 +282,9 @@ class ConvRun(TrainingSession):
                 "steps_per_epoch": self.steps, "expand": a.expand}
         if self.final is not None:
             data["final_correct"] = self.final
+        if self.kept_epoch is not None:
+            data["kept_epoch"] = self.kept_epoch
         if self.test_correct is not None:
-            data["kept_epoch"] = self.best[1]
             data["test_correct"] = self.test_correct
             data["test_images"] = self.n_test
         return data
