@@ -60,15 +60,6 @@ def _matrices(f, x, *others):
     return f(x, *others)
 
 
-def _relu_mask(rows):
-    return [[v <= 0.0 for v in row] for row in rows]
-
-
-def _zero_where(rows, mrows):
-    """Return rows with 0.0 wherever the mask is true: the book's a[mask] = 0, on a copy."""
-    return [[0.0 if m else v for v, m in zip(row, mrow)] for row, mrow in zip(rows, mrows)]
-
-
 class Relu:
     """The rectified linear unit: out = x where x > 0, else 0.
 
@@ -82,12 +73,12 @@ class Relu:
         self.mask = None
 
     def forward(self, x):
-        self.mask = _matrices(_relu_mask, x)                # self.mask = (x <= 0)
-        out = _matrices(_zero_where, x, self.mask)          # out = x.copy(); out[self.mask] = 0
+        self.mask = _matrices(matrix.relu_mask, x)          # self.mask = (x <= 0)
+        out = _matrices(matrix.zero_where, x, self.mask)    # out = x.copy(); out[self.mask] = 0
         return out
 
     def backward(self, dout):
-        dx = _matrices(_zero_where, dout, self.mask)        # dout[self.mask] = 0; dx = dout
+        dx = _matrices(matrix.zero_where, dout, self.mask)  # dout[self.mask] = 0; dx = dout
         return dx
 
 

@@ -43,7 +43,7 @@ __all__ = [
     "argmax", "shape", "nested_shape", "affine_rows", "affine_rows_at", "transpose_matvec_rows",
     "transpose_outer_products", "matmul", "matmul_transposed", "transposed_matmul",
     "column_sums", "add_outer_products", "add_row_sums", "scale_in_place",
-    "add_scaled_in_place", "fixed_inputs", "use", "kernel_sets", "KERNELS", "SUMPROD_IS_C", "PYPY",
+    "add_scaled_in_place", "relu_mask", "zero_where", "fixed_inputs", "use", "kernel_sets", "KERNELS", "SUMPROD_IS_C", "PYPY",
     "LOOPS_ARE_FAST",
 ]
 
@@ -433,6 +433,48 @@ def column_sums(ds):
     return total
 
 
+
+# --- ReLU's mask = (x <= 0) and the book's out[mask] = 0, row by row ------
+#
+# On PyPy an indexed loop that fills a copy runs these 3x faster than
+# zip() in a comprehension (27 against 80 ns an entry, the conv net's
+# 30 x 24 x 24 maps); CPython 3.11+ gains 15% from the loop for zero_where,
+# but its comprehension of bools is 1.5x faster than the loop for the mask.
+
+def _relu_mask_plain(rows):
+    """Return each row's mask, True where the entry is <= 0 (a NaN is not): the book's x <= 0."""
+    masks = []
+    for row in rows:
+        mask = [False] * len(row)
+        for k in range(len(row)):
+            if row[k] <= 0.0:
+                mask[k] = True
+        masks.append(mask)
+    return masks
+
+
+def _relu_mask_builtin(rows):
+    """Return _relu_mask_plain(rows), each mask one comprehension."""
+    return [[v <= 0.0 for v in row] for row in rows]
+
+
+def _zero_where_plain(rows, masks):
+    """Return copies of the rows with 0.0 wherever the mask is true: the book's out[mask] = 0."""
+    out = []
+    for row, mask in zip(rows, masks):
+        row = row[:]
+        for k in range(len(row)):
+            if mask[k]:
+                row[k] = 0.0
+        out.append(row)
+    return out
+
+
+def _zero_where_builtin(rows, masks):
+    """Return _zero_where_plain(rows, masks), each row one comprehension over zip()."""
+    return [[0.0 if m else v for v, m in zip(row, mask)] for row, mask in zip(rows, masks)]
+
+
 # ---------------------------------------------------------------------------
 # Choosing the kernels, once.
 # ---------------------------------------------------------------------------
@@ -445,6 +487,8 @@ _PLAIN = {
     "transpose_outer_products": _transpose_outer_products_plain,
     "scale_in_place": _scale_in_place_plain,
     "add_scaled_in_place": _add_scaled_in_place_plain,
+    "relu_mask": _relu_mask_plain,
+    "zero_where": _zero_where_plain,
 }
 
 _BUILTIN = {
@@ -455,6 +499,8 @@ _BUILTIN = {
     "transpose_outer_products": _transpose_outer_products_builtin,
     "scale_in_place": _scale_in_place_builtin,
     "add_scaled_in_place": _add_scaled_in_place_builtin,
+    "relu_mask": _relu_mask_builtin,
+    "zero_where": _zero_where_builtin,
 }
 
 # Dot products (affine, BP2): a C sumprod beats any loop; without one, the
@@ -476,6 +522,8 @@ _FAST = {
                                  else _LOOPS)["transpose_outer_products"],
     "scale_in_place": _ELEMENTWISE["scale_in_place"],
     "add_scaled_in_place": _ELEMENTWISE["add_scaled_in_place"],
+    "relu_mask": (_PLAIN if PYPY else _BUILTIN)["relu_mask"],
+    "zero_where": _ELEMENTWISE["zero_where"],
 }
 
 #: The kernel sets, by name: all plain loops, all builtins, and the fastest

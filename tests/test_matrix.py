@@ -79,6 +79,11 @@ class ChoiceTest(unittest.TestCase):
             self.assertIs(matrix.scale_in_place,
                           matrix._scale_in_place_plain if matrix.LOOPS_ARE_FAST
                           else matrix._scale_in_place_builtin)
+            self.assertIs(matrix.zero_where,
+                          matrix._zero_where_plain if matrix.LOOPS_ARE_FAST
+                          else matrix._zero_where_builtin)
+            self.assertIs(matrix.relu_mask, matrix._relu_mask_plain if matrix.PYPY
+                          else matrix._relu_mask_builtin)
 
     def test_use_restores_the_previous_kernels(self):
         before = matrix.affine_rows
@@ -304,6 +309,20 @@ class KernelTests(UsesKernels, NestedAlmostEqual):
         ds = [[0.5, 0.25, 1.0], [1.5, -0.25, 2.0]]
         matrix.add_row_sums(b, -2.0, ds)
         self.assertNestedAlmostEqual(b, [-3.0, 2.0, -3.0])
+
+    def test_relu_mask_and_zero_where(self):
+        nan, inf = float("nan"), float("inf")
+        rows = [[1.5, -2.0, 0.0, -0.0, nan], [-inf, inf, 3.0, -1e-300, 2.0]]
+        mask = matrix.relu_mask(rows)
+        self.assertEqual(mask, [[False, True, True, True, False],
+                                [True, False, False, True, False]], "a NaN is not <= 0")
+        out = matrix.zero_where(rows, mask)
+        self.assertEqual(out[1], [0.0, inf, 3.0, 0.0, 2.0])
+        self.assertEqual(out[0][:4], [1.5, 0.0, 0.0, 0.0])
+        self.assertEqual(math.copysign(1.0, out[0][3]), 1.0, "-0.0 becomes 0.0, as out[mask] = 0")
+        self.assertTrue(math.isnan(out[0][4]), "a NaN passes, as in the book")
+        self.assertEqual(rows[0][1], -2.0, "the input is not changed")
+        self.assertIsNot(out[1], rows[1])
 
     def test_scale_in_place(self):
         w = [[1.0, 2.0], [3.0, 4.0]]
