@@ -256,3 +256,28 @@ class CommandCase(unittest.TestCase):
         tmp = tempfile.TemporaryDirectory()
         self.addCleanup(tmp.cleanup)
         return tmp.name
+
+
+@contextlib.contextmanager
+def running(*args, env=None, timeout=TIMEOUT):
+    """Start ``python -m pureml ARGS`` from the repository's root; yield its Popen (text pipes).
+
+    SIGINT is at its default in the child (see sigint_default_in_children),
+    so a test can send Ctrl-C.  A watchdog kills the command after
+    ``timeout`` seconds, so that a hung command fails its test instead of
+    hanging the run, and the command is killed on the way out if it is
+    still running.  ``env`` is its environment (by default this one).
+    """
+    with sigint_default_in_children():
+        proc = subprocess.Popen([sys.executable, "-m", "pureml"] + list(args), cwd=REPO,
+                                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, encoding="utf-8")
+    watchdog = threading.Timer(timeout, proc.kill)
+    watchdog.start()
+    with proc:
+        try:
+            yield proc
+        finally:
+            watchdog.cancel()
+            if proc.poll() is None:
+                proc.kill()

@@ -7,10 +7,7 @@ dataset of tests.cli_support (see there).
 import json
 import os
 import signal
-import subprocess
-import sys
 import tempfile
-import threading
 import unittest
 from unittest import mock
 import xml.etree.ElementTree as ET
@@ -18,9 +15,9 @@ import xml.etree.ElementTree as ET
 from pureml import __version__, network
 from pureml.cli import train_conv
 from tests import cli_support
-from tests.cli_support import (EPOCH_LINE, N_TEST, N_TRAIN, N_VALIDATION, REPO, SMALL, SPLIT,
-                               TIMEOUT, CommandCase, environment, main_in_process,
-                               panel_title, parse_svg, pureml, series,
+from tests.cli_support import (EPOCH_LINE, N_TEST, N_TRAIN, N_VALIDATION, SMALL, SPLIT,
+                               CommandCase, environment, main_in_process,
+                               panel_title, parse_svg, pureml, running, series,
                                sigint_default_in_children)
 
 
@@ -320,24 +317,11 @@ class InterruptTest(CommandCase):
 
     def interrupt_after_the_first_epoch(self, *options, evaluated=N_TEST):
         """Run ``train --epochs 100000 OPTIONS``, Ctrl-C after epoch 0; return the exit, out, err."""
-        command = [sys.executable, "-m", "pureml", "train", "--epochs", "100000"] + \
-            list(options)
-        with sigint_default_in_children():
-            proc = subprocess.Popen(command, cwd=REPO, env=environment(),
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, encoding="utf-8")
-        watchdog = threading.Timer(TIMEOUT, proc.kill)
-        watchdog.start()
-        with proc:
-            try:
-                first = proc.stdout.readline()
-                self.assertRegex(first, r"^Epoch 0: \d+ / %d  " % evaluated)
-                proc.send_signal(signal.SIGINT)
-                out, err = proc.communicate()
-            finally:
-                watchdog.cancel()
-                if proc.poll() is None:
-                    proc.kill()
+        with running("train", "--epochs", "100000", *options, env=environment()) as proc:
+            first = proc.stdout.readline()
+            self.assertRegex(first, r"^Epoch 0: \d+ / %d  " % evaluated)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate()
         return proc.returncode, out, err
 
     def test_ctrl_c_saves_the_network_trained_so_far(self):

@@ -15,8 +15,6 @@ import re
 import select
 import signal
 import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -27,7 +25,7 @@ from unittest import mock
 from pureml import cli, idx, images, layernet, mnist, network, server, webserver
 from pureml.cli import serve
 from pureml.imagefile import ImageError
-from tests.cli_support import REPO, sigint_default_in_children
+from tests.cli_support import running
 from tests.support import real_data_root, requires_real_data
 from tests.test_png import SIGNATURE, chunk, encode_png, ihdr
 from tools import browser_check
@@ -702,34 +700,22 @@ class CommandTest(ServerCase):
     """``python -m pureml serve`` as a subprocess: it answers, logs nothing, Ctrl-C stops it."""
 
     def run_serve(self, host, connect_to):
-        command = [sys.executable, "-m", "pureml", "serve", self.model, "--host", host,
-                   "--port", "0", "--data", self.root]
-        with sigint_default_in_children():
-            proc = subprocess.Popen(command, cwd=REPO, stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    encoding="utf-8")
-        watchdog = threading.Timer(60, proc.kill)
-        watchdog.start()
-        with proc:
-            try:
-                line = proc.stdout.readline()
-                found = re.search(r" at http://(\S+):(\d+)/  \(Ctrl-C stops\)$", line)
-                self.assertIsNotNone(found, line)
-                self.assertEqual(found.group(1), connect_to.join("[]") if ":" in connect_to
-                                 else connect_to)
-                conn = http.client.HTTPConnection(connect_to, int(found.group(2)), timeout=15)
-                for path, expected in (("/api/model", 200), ("/nowhere", 404)):
-                    conn.request("GET", path)
-                    response = conn.getresponse()
-                    self.assertEqual(response.status, expected)
-                    response.read()
-                conn.close()
-                proc.send_signal(signal.SIGINT)
-                out, err = proc.communicate()
-            finally:
-                watchdog.cancel()
-                if proc.poll() is None:
-                    proc.kill()
+        with running("serve", self.model, "--host", host, "--port", "0", "--data", self.root,
+                     timeout=60) as proc:
+            line = proc.stdout.readline()
+            found = re.search(r" at http://(\S+):(\d+)/  \(Ctrl-C stops\)$", line)
+            self.assertIsNotNone(found, line)
+            self.assertEqual(found.group(1), connect_to.join("[]") if ":" in connect_to
+                             else connect_to)
+            conn = http.client.HTTPConnection(connect_to, int(found.group(2)), timeout=15)
+            for path, expected in (("/api/model", 200), ("/nowhere", 404)):
+                conn.request("GET", path)
+                response = conn.getresponse()
+                self.assertEqual(response.status, expected)
+                response.read()
+            conn.close()
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate()
         self.assertEqual(proc.returncode, 0, err)   # Ctrl-C is how it stops: not an error
         self.assertEqual(err, "Stopped.\n")         # nothing logged per request
         self.assertEqual(out, "")
