@@ -182,6 +182,7 @@ class TrainConvTest(CommandCase):
         self.assertSucceeded(result)
         self.assertIn("SimpleConvNet: 4 filters of 5x5", result.stdout)
         final = data["metadata"]["final_correct"]
+        self.assertEqual(data["metadata"]["final_images"], N_TEST)
         self.assertIn("Accuracy on the %d test images: %d / %d" % (N_TEST, final, N_TEST),
                       result.stdout)
 

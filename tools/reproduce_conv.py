@@ -22,10 +22,11 @@ network (save_params), which evaluate, predict and serve read.
 * nielsen-ch6-relu: the same with ReLUs, eta 0.03, lmbda 0.1: 99.23%.
 * expanded-99: issue 13's documented run, the command line's
   ``train --net conv --expand ...`` with exactly the settings of
-  EXPANDED_99 (DLFS's SimpleConvNet on training images displaced as
-  Nielsen's expand_mnist.py, chosen on the validation images, measured
-  once on the test images); beside it the book's figure for expanded
-  data, 99.37% (Nielsen's deeper network of two conv-pool layers).
+  EXPANDED_99 (DLFS's SimpleConvNet on all 60,000 training images,
+  displaced as Nielsen's expand_mnist.py does, for a number of epochs
+  fixed beforehand, measured on the test images after the last); beside
+  it the book's figure for expanded data, 99.37% (Nielsen's deeper
+  network of two conv-pool layers).
 """
 
 import argparse
@@ -104,10 +105,13 @@ def nielsen_ch6_relu(args, seed, epochs):
 
 
 #: The documented 99% run (README, "Reproducing the books' results"): the
-#: options of ``pureml train``, all of them fixed before it ran.
-EXPANDED_99 = ["--net", "conv", "--expand", "book", "--epochs", "12", "--batch-size", "50",
-               "--lr-decay", "0.8", "--evaluate-on", "validation", "--evaluate-samples",
-               "10000", "--keep-best", "--seed", "1"]
+#: options of ``pureml train``, all of them fixed before it ran.  It trains
+#: on all 60,000 training images for a fixed number of epochs and is
+#: measured on the test images once, after the last epoch; the first 1,000
+#: test images measured after each epoch are shown, and choose nothing.
+EXPANDED_99 = ["--net", "conv", "--expand", "1", "--epochs", "6", "--batch-size", "50",
+               "--lr-decay", "0.7", "--validation-size", "0", "--evaluate-on", "test",
+               "--evaluate-samples", "1000", "--seed", "2"]
 
 
 def _option(options, name):
@@ -130,12 +134,17 @@ def expanded_99(args, seed, epochs):
             raise SystemExit("pureml train %s exited %d" % (" ".join(options), status))
         with open(path) as f:
             metadata = json.load(f)["metadata"]
-    n = metadata["evaluation_images"]
-    validation = [c / n for c in metadata["correct_per_epoch"]]
-    return {"test_acc": metadata["test_correct"] / metadata["test_images"],
-            "kept_epoch": metadata["kept_epoch"], "validation_per_epoch": validation,
+    n, name = metadata["evaluation_images"], metadata["evaluated_on"]
+    per_epoch = [c / n for c in metadata["correct_per_epoch"]]
+    if "kept_epoch" in metadata:        # --keep-best: the validation images chose an epoch
+        test_acc, epoch = metadata["test_correct"] / metadata["test_images"], \
+            metadata["kept_epoch"]
+    else:                               # the last epoch, on the whole test set
+        test_acc, epoch = metadata["final_correct"] / metadata["final_images"], \
+            metadata["epochs_run"] - 1
+    return {"test_acc": test_acc, "epoch_measured": epoch, "per_epoch": per_epoch,
             "command": "pureml train " + " ".join(options),
-            "curves": {"accuracy": {"validation": validation}}}
+            "curves": {"accuracy": {"%s (first %d)" % (name, n): per_epoch}}}
 
 
 #: name -> (function, the book's epochs (the run's, for expanded-99), the book's figure,
@@ -147,8 +156,8 @@ EXPERIMENTS = {
     "nielsen-ch6-relu": (nielsen_ch6_relu, 60, 0.9923, "Nielsen ch. 6, ReLU, eta 0.03, "
                                                        "lmbda 0.1: the same"),
     "expanded-99": (expanded_99, int(_option(EXPANDED_99, "--epochs")), 0.9937,
-                    "SimpleConvNet, expanded data (pureml train %s), test accuracy at the best "
-                    "validation epoch; the book: Nielsen ch. 6's two conv-pool layers on the "
+                    "SimpleConvNet, expanded data (pureml train %s), test accuracy after the "
+                    "last epoch; the book: Nielsen ch. 6's two conv-pool layers on the "
                     "expanded data" % " ".join(EXPANDED_99)),
 }
 

@@ -225,6 +225,7 @@ def measure(net, session, evaluation_data, test_data, n_sample):
     try:
         try:
             if n_sample < len(evaluation_data):
+                session.n_final = len(evaluation_data)
                 session.final = _correct(net, evaluation_data)
                 print("On all %d %s images: %d / %d (%s)" % (
                     len(evaluation_data), name, session.final, len(evaluation_data),
@@ -255,7 +256,8 @@ class ConvRun(TrainingSession):
 
     def __init__(self, args, seed, n_training, n_evaluation):
         super().__init__(args, seed, n_training, n_evaluation, args.evaluate_on)
-        self.final = None
+        self.final = None           # right on the whole evaluation set, of n_final
+        self.n_final = None
         self.kept_epoch = None      # with --keep-best: the epoch whose network is kept
         self.test_correct = None    # with --keep-best: the kept network on the test set
         self.n_test = None
@@ -281,7 +283,7 @@ class ConvRun(TrainingSession):
                 "mini_batch_size": a.batch_size,
                 "steps_per_epoch": self.steps, "expand": a.expand}
         if self.final is not None:
-            data["final_correct"] = self.final
+            data["final_correct"], data["final_images"] = self.final, self.n_final
         if self.kept_epoch is not None:
             data["kept_epoch"] = self.kept_epoch
         if self.test_correct is not None:
