@@ -23,7 +23,7 @@ from operator import itemgetter
 
 from pureml.vectors import PYPY
 
-__all__ = ["nonzeros", "pairs", "support", "count_nonzero", "fixed_inputs", "gatherer",
+__all__ = ["nonzeros", "pairs", "pairs_plain", "pairs_fixed", "support", "count_nonzero", "fixed_inputs", "gatherer",
            "indices", "nonzeros_plain", "nonzeros_builtin", "support_plain", "support_builtin"]
 
 
@@ -85,8 +85,13 @@ def nonzeros(a):
     return fixed[1], fixed[2]
 
 
-def pairs(a):
-    """Return [(k, a[k]) for each k where a[k] is not zero], from nonzeros(a).
+def pairs_plain(a):
+    """Return [(k, a[k]) for each k where a[k] is not zero]: the plain form, one comprehension."""
+    return [(k, a[k]) for k in range(len(a)) if a[k] != 0.0]
+
+
+def pairs_fixed(a):
+    """Return pairs_plain(a), from nonzeros(a) (so found once for fixed inputs).
 
     A list of pairs, made anew for each call, because the loops that use it
     unpack pairs from a list faster than they step through zip(support,
@@ -94,6 +99,12 @@ def pairs(a):
     """
     support, values = nonzeros(a)
     return list(zip(support, values))
+
+
+# PyPy finds the pairs in one compiled comprehension as fast as it looks
+# them up, and zipping two lists into pairs made its [784, 30, 10] epoch
+# 15-25% slower: there the plain form runs (and fixed_inputs saves nothing).
+pairs = pairs_plain if PYPY else pairs_fixed
 
 
 @contextlib.contextmanager

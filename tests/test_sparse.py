@@ -33,6 +33,13 @@ class FindingTest(unittest.TestCase):
 
     def test_pairs_and_counts(self):
         self.assertEqual(sparse.pairs([0.0, 2.0, 0.0, 3.0]), [(1, 2.0), (3, 3.0)])
+        a = [0.0, 0.5, -0.0, 1.0, 0.0, -2.0, math.nan]
+        for pairs in (sparse.pairs_plain, sparse.pairs_fixed):
+            found = pairs(a)
+            self.assertEqual([k for k, _ in found], [1, 3, 5, 6])
+            self.assertEqual([v for _, v in found][:3], [0.5, 1.0, -2.0])
+            self.assertTrue(math.isnan(found[3][1]))
+        self.assertIs(sparse.pairs, sparse.pairs_plain if sparse.PYPY else sparse.pairs_fixed)
         self.assertEqual(sparse.count_nonzero([0.0, 2.0, -0.0, 3.0]), 2)
 
     def test_a_gatherer_of_one_index_or_none_still_gives_a_tuple(self):
@@ -70,7 +77,7 @@ class FixedInputsTest(unittest.TestCase):
             entry = sparse._FIXED[id(self.rows[0])]
             self.assertIs(entry[0], self.rows[0])
             self.assertIsNone(entry[1], "found at the first use, not before")
-            matrix.affine(self.w, self.rows[0], self.b)
+            sparse.nonzeros(self.rows[0])                  # the first use
             self.assertEqual(list(entry[1]), [k for k, v in enumerate(self.rows[0]) if v])
         self.assertEqual(sparse._FIXED, {})
 
