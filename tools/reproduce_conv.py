@@ -139,9 +139,11 @@ def expanded_99(args, seed, epochs):
     if "kept_epoch" in metadata:        # --keep-best: the validation images chose an epoch
         test_acc, epoch = metadata["test_correct"] / metadata["test_images"], \
             metadata["kept_epoch"]
-    else:                               # the last epoch, on the whole test set
+    elif "final_correct" in metadata:   # the last epoch, on the whole test set
         test_acc, epoch = metadata["final_correct"] / metadata["final_images"], \
             metadata["epochs_run"] - 1
+    else:                               # the whole set was the per-epoch sample
+        test_acc, epoch = per_epoch[-1], metadata["epochs_run"] - 1
     return {"test_acc": test_acc, "epoch_measured": epoch, "per_epoch": per_epoch,
             "command": "pureml train " + " ".join(options),
             "curves": {"accuracy": {"%s (first %d)" % (name, n): per_epoch}}}
