@@ -118,7 +118,8 @@ def fixed_inputs(vectors):
     epoch for Nielsen's [784, 30, 10] on CPython 3.12).  The vectors
     must not change inside the block.  The table costs about 2.6 KB a
     vector on CPython (130 MB for MNIST's 50,000 training images) and
-    0.8 KB on PyPy, and is emptied on leaving the block.  Blocks nest: a
+    0.8 KB on PyPy (where ``pairs`` finds afresh anyway, as fast as a
+    look-up there), and is emptied on leaving the block.  Blocks nest: a
     vector held by an outer block stays until that block ends.
     """
     added = []
