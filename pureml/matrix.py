@@ -43,8 +43,8 @@ __all__ = [
     "argmax", "shape", "nested_shape", "affine_rows", "affine_rows_at", "transpose_matvec_rows",
     "transpose_outer_products", "matmul", "matmul_transposed", "transposed_matmul",
     "column_sums", "add_outer_products", "add_row_sums", "scale_in_place",
-    "add_scaled_in_place", "relu_mask", "zero_where", "fixed_inputs", "use", "kernel_sets", "KERNELS", "SUMPROD_IS_C", "PYPY",
-    "LOOPS_ARE_FAST",
+    "add_scaled_in_place", "relu_mask", "zero_where", "fixed_inputs", "use", "kernel_sets",
+    "KERNELS", "SUMPROD_IS_C", "PYPY", "LOOPS_ARE_FAST",
 ]
 
 # ---------------------------------------------------------------------------
@@ -424,7 +424,6 @@ def column_sums(ds):
     total = [0.0] * len(ds[0])
     add_row_sums(total, 1.0, ds)
     return total
-
 
 
 # --- ReLU's mask = (x <= 0) and the book's out[mask] = 0, row by row ------

@@ -220,24 +220,27 @@ def measure(net, session, evaluation_data, test_data, n_sample):
     Ctrl-C during them skips the rest (EXIT_INTERRUPTED) and the network is
     saved all the same, without the figures not yet measured.
     """
-    name = session.args.evaluate_on
+    def measured(pairs, what):
+        correct = _correct(net, pairs)
+        print("%s: %d / %d (%s)" % (what, correct, len(pairs), percent(correct, len(pairs))),
+              flush=True)
+        return correct
+
     session.stopping, session.in_mini_batches = False, False    # Ctrl-C stops at once
     try:
         try:
             if n_sample < len(evaluation_data):
                 session.n_final = len(evaluation_data)
-                session.final = _correct(net, evaluation_data)
-                print("On all %d %s images: %d / %d (%s)" % (
-                    len(evaluation_data), name, session.final, len(evaluation_data),
-                    percent(session.final, len(evaluation_data))), flush=True)
+                session.final = measured(evaluation_data, "On all %d %s images" % (
+                    len(evaluation_data), session.args.evaluate_on))
             if test_data is not None:
-                session.test_correct, session.n_test = _correct(net, test_data), len(test_data)
-                print("On the %d test images: %d / %d (%s)" % (
-                    len(test_data), session.test_correct, len(test_data),
-                    percent(session.test_correct, len(test_data))), flush=True)
+                session.n_test = len(test_data)
+                session.test_correct = measured(test_data, "On the %d test images"
+                                                % len(test_data))
         finally:
             session.stopping = True
     except KeyboardInterrupt:
+        # Set again: a Ctrl-C can land in the finally block before its line runs.
         session.stopping = True
         say("Interrupted while measuring the trained network; saving it without that figure.")
         return EXIT_INTERRUPTED
