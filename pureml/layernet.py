@@ -36,7 +36,8 @@ import random
 import re
 from collections import OrderedDict
 
-from pureml import matrix, modelfile
+from pureml import matrix
+from pureml.data import modelfile
 from pureml.errors import ModelFileError
 from pureml.functions import labels_of, numerical_gradient
 from pureml.layers import (Affine, BatchNormalization, Dropout, LayerError, Relu,

@@ -2,7 +2,7 @@
 
 This is the book's ``mnist_loader`` without the pickle: the same
 ``load_data``, ``load_data_wrapper`` and ``vectorized_result``, reading the
-four original files with ``pureml.idx``.
+four original files with ``pureml.data.idx``.
 
 Where the data lives: a *data root* (``--data DIR`` on the command line,
 else ``$PUREML_DATA``, else ``$XDG_CACHE_HOME/pureml``, else
@@ -23,8 +23,8 @@ import socket
 import urllib.error
 import urllib.request
 
-from pureml import idx
-from pureml.fileio import atomic_writer
+from pureml.data import idx
+from pureml.data.fileio import atomic_writer
 
 TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
 TRAIN_LABELS = "train-labels-idx1-ubyte.gz"

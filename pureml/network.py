@@ -30,7 +30,9 @@ import math
 import random
 import time
 
-from pureml import matrix, modelfile, parallel, processes
+from pureml import matrix
+from pureml.data import modelfile
+from pureml.parallel import sgd, processes
 from pureml.activations import (ACTIVATIONS, ReLU, Sigmoid, Tanh,  # noqa: F401
                                 sigmoid, sigmoid_prime)
 from pureml.costs import (COSTS, CrossEntropyCost, LogLikelihoodCost,  # noqa: F401
@@ -210,7 +212,7 @@ class Network:
 
         ``workers`` (an int, or "auto" for the usable cores where that pays)
         shares the first layer's neurons among that many processes
-        (pureml.parallel): the weights come out the same, bit for bit.
+        (pureml.parallel.sgd): the weights come out the same, bit for bit.
 
         Raises DivergenceError naming the epoch if the weights become NaN
         or infinite.
@@ -246,7 +248,7 @@ class Network:
         # once; with workers, the processes share the first layer's neurons.
         inputs = (x for data in (training_data, test_data, evaluation_data)
                   if data is not None for x, _ in data)
-        with matrix.fixed_inputs(inputs), parallel.training(
+        with matrix.fixed_inputs(inputs), sgd.training(
                 self, training_data, epochs, mini_batch_size, eta, lmbda, mu, workers) as split:
             for j in range(epochs):
                 start = time.perf_counter()
@@ -309,7 +311,7 @@ class Network:
 
         SGD calls this directly, having checked its data and arguments once
         rather than once per mini-batch.  Returns what update_mini_batch does.
-        With ``split`` (pureml.parallel), layer 1's neurons are shared out
+        With ``split`` (pureml.parallel.sgd), layer 1's neurons are shared out
         among processes: this one computes its neurons' z and activations,
         the split collects everyone's activations, and this one carries the
         error back to (BP2) and moves only its own neurons.

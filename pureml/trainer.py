@@ -27,7 +27,8 @@ import numbers
 import random
 import sys
 
-from pureml import parallel_layers, terminal
+from pureml.parallel import trainer as parallel_trainer
+from pureml.display import terminal
 from pureml.layers import LayerError
 from pureml.optimizers import make_optimizer
 
@@ -71,7 +72,7 @@ class Trainer:
     may raise (KeyboardInterrupt, say) to stop training between two steps,
     with the network whole.  ``workers`` (an int, or "auto") shares the
     first Affine's hidden units among that many processes
-    (pureml.parallel_layers): the network comes out the same, bit for bit.
+    (pureml.parallel.trainer): the network comes out the same, bit for bit.
     """
 
     def __init__(self, network, x_train, t_train, x_test, t_test, epochs=20,
@@ -160,9 +161,9 @@ class Trainer:
 
     def train(self):
         """Run every step, then measure the whole test set; return its accuracy."""
-        workers = 1 if self.workers == 1 else parallel_layers.can_split(self.network,
+        workers = 1 if self.workers == 1 else parallel_trainer.can_split(self.network,
                                                                          self.workers)
-        with parallel_layers.training(self, workers) as self._split:
+        with parallel_trainer.training(self, workers) as self._split:
             try:
                 for _ in range(self.max_iter):
                     self.train_step()

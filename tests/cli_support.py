@@ -27,7 +27,8 @@ import types
 import unittest
 import xml.etree.ElementTree as ET
 
-from pureml import cli, idx, mnist, network
+from pureml import cli, mnist, network
+from pureml.data import idx
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SVG = "{http://www.w3.org/2000/svg}"

@@ -7,7 +7,8 @@ dataset of tests.cli_support (see there).
 import os
 import unittest
 
-from pureml import images, matrix, network
+from pureml import matrix, network
+from pureml.data import images
 from tests import cli_support
 from tests.cli_support import SHARED, CommandCase, main_in_process, pureml
 from tests.test_png import encode_png

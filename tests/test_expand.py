@@ -1,12 +1,12 @@
-"""Tests for pureml.expand: the book's displaced images, on both books' shapes."""
+"""Tests for pureml.data.expand: the book's displaced images, on both books' shapes."""
 
 import copy
 import doctest
 import random
 import unittest
 
-from pureml import expand
-from pureml.expand import DISPLACEMENTS, ExpandError
+from pureml.data import expand
+from pureml.data.expand import DISPLACEMENTS, ExpandError
 
 
 def load_tests(loader, tests, ignore):

@@ -1,4 +1,4 @@
-"""Tests for pureml.fileio: atomic writes that survive errors, Ctrl-C and power cuts."""
+"""Tests for pureml.data.fileio: atomic writes that survive errors, Ctrl-C and power cuts."""
 
 import os
 import stat
@@ -6,7 +6,7 @@ import tempfile
 import unittest
 from unittest import mock
 
-from pureml import fileio
+from pureml.data import fileio
 
 
 class AtomicWriterTest(unittest.TestCase):

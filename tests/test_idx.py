@@ -1,4 +1,4 @@
-"""Tests for pureml.idx: round trips of every type, and every malformed file."""
+"""Tests for pureml.data.idx: round trips of every type, and every malformed file."""
 
 import gzip
 import io
@@ -16,7 +16,7 @@ try:
 except ImportError:
     tracemalloc = None
 
-from pureml import idx
+from pureml.data import idx
 
 SHAPES = [(5,), (2, 3), (2, 3, 4), (2, 1, 3, 2)]
 

@@ -1,12 +1,12 @@
-"""Tests for pureml.images: reading in gray and the MNIST-style preprocessing."""
+"""Tests for pureml.data.images: reading in gray and the MNIST-style preprocessing."""
 
 import gzip
 import os
 import tempfile
 import unittest
 
-from pureml import images
-from pureml.images import GrayImage, ImageError
+from pureml.data import images
+from pureml.data.images import GrayImage, ImageError
 from tests.support import NestedAlmostEqual, real_data_root, requires_real_data
 from tests.test_png import encode_png
 

@@ -14,7 +14,8 @@ import threading
 import unittest
 from unittest import mock
 
-from pureml import idx, mnist
+from pureml import mnist
+from pureml.data import idx
 from tests.support import real_data_root, requires_real_data
 
 SIZE = mnist.IMAGE_SIZE

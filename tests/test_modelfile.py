@@ -1,4 +1,4 @@
-"""Tests for pureml.modelfile, and for network.load on files that lie, break or bloat.
+"""Tests for pureml.data.modelfile, and for network.load on files that lie, break or bloat.
 
 The rule under test: nothing is allocated beyond what the file holds.  A
 file claiming a billion neurons is loaded in a subprocess whose address
@@ -15,7 +15,8 @@ import tempfile
 import textwrap
 import unittest
 
-from pureml import modelfile, network
+from pureml import network
+from pureml.data import modelfile
 from pureml.errors import ModelFileError, NetworkError
 
 try:

@@ -1,4 +1,4 @@
-"""Tests for pureml.models: every kind of saved network behind one face, and damaged files."""
+"""Tests for pureml.cli.models: every kind of saved network behind one face, and damaged files."""
 
 import copy
 import json
@@ -8,7 +8,8 @@ import random
 import tempfile
 import unittest
 
-from pureml import convnet, layernet, models, network
+from pureml import convnet, layernet, network
+from pureml.cli import models
 from pureml.errors import ModelFileError
 from tests.cli_support import main_in_process
 

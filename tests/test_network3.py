@@ -7,7 +7,8 @@ import random
 import tempfile
 import unittest
 
-from pureml import idx, mnist, network3
+from pureml import mnist, network3
+from pureml.data import idx
 from pureml.convnet import ConvNetwork
 from pureml.layers import Relu
 

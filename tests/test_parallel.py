@@ -1,4 +1,4 @@
-"""Tests for pureml.parallel: N workers give the same weights as one, bit for bit, and clean up.
+"""Tests for pureml.parallel.sgd: N workers give the same weights as one, bit for bit, and clean up.
 
 Every comparison is ``==`` on the weights, not an approximation.  The
 networks are small and the data synthetic, so that the forks, not the
@@ -15,7 +15,8 @@ import textwrap
 import time
 import unittest
 
-from pureml import network, parallel, processes
+from pureml import network
+from pureml.parallel import sgd, processes
 from pureml.activations import ReLU, Sigmoid, Tanh
 from pureml.costs import CrossEntropyCost, LogLikelihoodCost, QuadraticCost
 
@@ -245,7 +246,7 @@ class WaitTest(unittest.TestCase):
     """Split._wait spins, then yields, then naps longer and longer, up to _LONGEST_NAP."""
 
     def test_a_long_wait_sleeps_instead_of_spinning(self):
-        split = parallel.Split.__new__(parallel.Split)
+        split = sgd.Split.__new__(sgd.Split)
         split._check_alive = lambda: None
         naps = []
         calls = [0]
@@ -254,15 +255,15 @@ class WaitTest(unittest.TestCase):
             calls[0] += 1
             return len(naps) == 12
 
-        original = parallel.time.sleep
-        parallel.time.sleep = naps.append
+        original = sgd.time.sleep
+        sgd.time.sleep = naps.append
         try:
             split._wait(ready)
         finally:
-            parallel.time.sleep = original
-        self.assertGreater(calls[0], parallel._SPINS)
+            sgd.time.sleep = original
+        self.assertGreater(calls[0], sgd._SPINS)
         self.assertEqual(naps, sorted(naps), "the naps grow")
-        self.assertEqual(naps[-1], parallel._LONGEST_NAP)
+        self.assertEqual(naps[-1], sgd._LONGEST_NAP)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Tests for pureml.parallel_layers: the Trainer on several processes gives the same network."""
+"""Tests for pureml.parallel.trainer: the Trainer on several processes gives the same network."""
 
 import multiprocessing
 import os
@@ -6,7 +6,8 @@ import random
 import signal
 import unittest
 
-from pureml import parallel_layers, processes
+from pureml.parallel import processes
+from pureml.parallel import trainer as parallel_trainer
 from pureml.convnet import SimpleConvNet
 from pureml.layernet import MultiLayerNet, TwoLayerNet
 from pureml.trainer import Trainer
@@ -111,9 +112,9 @@ class InterruptionTest(unittest.TestCase):
 
 class WhatSplitsTest(unittest.TestCase):
     def test_weight_decay_and_conv_nets_train_in_one_process(self):
-        self.assertEqual(parallel_layers.can_split(
+        self.assertEqual(parallel_trainer.can_split(
             MultiLayerNet(40, [10], 4, weight_decay_lambda=0.1), 2), 1)
-        self.assertEqual(parallel_layers.can_split(
+        self.assertEqual(parallel_trainer.can_split(
             SimpleConvNet(input_dim=(1, 8, 8), conv_param={"filter_num": 2,
                                                            "filter_size": 3}, seed=0), 2), 1)
 

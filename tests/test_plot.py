@@ -1,4 +1,4 @@
-"""Tests for pureml.plot: the training-curves SVG."""
+"""Tests for pureml.display.plot: the training-curves SVG."""
 
 import math
 import os
@@ -6,7 +6,7 @@ import tempfile
 import unittest
 import xml.etree.ElementTree as ET
 
-from pureml import plot
+from pureml.display import plot
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -1,4 +1,4 @@
-"""Tests for pureml.png: PNGs written here with zlib + struct, then decoded."""
+"""Tests for pureml.data.png: PNGs written here with zlib + struct, then decoded."""
 
 import os
 import random
@@ -7,8 +7,8 @@ import tempfile
 import unittest
 import zlib
 
-from pureml import png
-from pureml.images import ImageError
+from pureml.data import png
+from pureml.data.images import ImageError
 from tests.support import FileErrors
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -1,12 +1,12 @@
-"""Tests for pureml.pnm: PBM, PGM and PPM, plain and raw."""
+"""Tests for pureml.data.pnm: PBM, PGM and PPM, plain and raw."""
 
 import os
 import struct
 import tempfile
 import unittest
 
-from pureml import pnm
-from pureml.images import ImageError
+from pureml.data import pnm
+from pureml.data.images import ImageError
 from tests.support import FileErrors
 
 

@@ -1,4 +1,4 @@
-"""Tests for pureml.processes: how many processes, forking safely, measuring among them."""
+"""Tests for pureml.parallel.processes: how many processes, forking safely, measuring among them."""
 
 import multiprocessing
 import signal
@@ -8,7 +8,8 @@ import textwrap
 import time
 import unittest
 
-from pureml import network, processes
+from pureml import network
+from pureml.parallel import processes
 from pureml.costs import CrossEntropyCost
 from pureml.vectors import PYPY
 from tests.test_parallel import REPO, _alive, synthetic
@@ -44,7 +45,8 @@ class MeasureTest(unittest.TestCase):
     def test_measuring_workers_leave_when_the_parent_dies(self):
         script = textwrap.dedent("""
             import os, random, sys, time
-            from pureml import network, processes
+            from pureml import network
+            from pureml.parallel import processes
             rng = random.Random(0)
             data = [([rng.random() for _ in range(64)], rng.randrange(4)) for _ in range(400)]
             net = network.Network([64, 16, 4], seed=1)

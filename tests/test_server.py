@@ -1,4 +1,4 @@
-"""Tests for pureml.server (``pureml serve``): every endpoint, every bad request, many at once.
+"""Tests for pureml.web.server (``pureml serve``): every endpoint, every bad request, many at once.
 
 The server runs in this process on an ephemeral port of 127.0.0.1, on
 small networks saved by the tests; the sample endpoint reads a synthetic
@@ -22,9 +22,12 @@ import unittest
 import zlib
 from unittest import mock
 
-from pureml import cli, idx, images, layernet, mnist, network, server, webserver
+from pureml import cli, layernet, mnist, network
+from pureml.data import idx, images
+from pureml.cli import models
+from pureml.web import httpd, server
 from pureml.cli import serve
-from pureml.imagefile import ImageError
+from pureml.data.imagefile import ImageError
 from tests.cli_support import running
 from tests.support import real_data_root, requires_real_data
 from tests.test_png import SIGNATURE, chunk, encode_png, ihdr
@@ -109,7 +112,7 @@ class ServerCase(unittest.TestCase):
             layernet.TwoLayerNet(784, 12, 10, weight_init_std=0.1, seed=1).save_params(cls.model)
         cls.root = os.path.join(cls.tmp.name, "data")
         write_test_set(cls.root)
-        cls.httpd = server.make_server(cls.model, "127.0.0.1", 0, data_root=cls.root)
+        cls.httpd = server.make_server(models.load(cls.model), "127.0.0.1", 0, data_root=cls.root)
         cls.thread = threading.Thread(target=cls.httpd.serve_forever,
                                       kwargs={"poll_interval": 0.05}, daemon=True)
         cls.thread.start()
@@ -124,7 +127,7 @@ class ServerCase(unittest.TestCase):
 
     def serve(self, **limits):
         """Start another server on the same model with ``limits``; return its port."""
-        httpd = server.make_server(self.model, "127.0.0.1", 0, data_root=self.root, **limits)
+        httpd = server.make_server(models.load(self.model), "127.0.0.1", 0, data_root=self.root, **limits)
         thread = threading.Thread(target=httpd.serve_forever,
                                   kwargs={"poll_interval": 0.05}, daemon=True)
         thread.start()
@@ -553,11 +556,11 @@ class ConnectionLimitTest(ServerCase):
         self.assertEqual(got, [200])
 
     def test_the_default_limit_leaves_room_under_the_file_limit(self):
-        limit = webserver.default_max_connections()
-        self.assertTrue(1 <= limit <= webserver.MAX_CONNECTIONS, limit)
-        if webserver.resource is not None:
-            soft = webserver.resource.getrlimit(webserver.resource.RLIMIT_NOFILE)[0]
-            if soft != webserver.resource.RLIM_INFINITY:
+        limit = httpd.default_max_connections()
+        self.assertTrue(1 <= limit <= httpd.MAX_CONNECTIONS, limit)
+        if httpd.resource is not None:
+            soft = httpd.resource.getrlimit(httpd.resource.RLIMIT_NOFILE)[0]
+            if soft != httpd.resource.RLIM_INFINITY:
                 self.assertLessEqual(limit, max(1, soft // 2))
 
 
@@ -625,7 +628,7 @@ class ModelShapeTest(ServerCase):
         path = os.path.join(self.tmp.name, "small.json")
         network.Network([10, 5, 10], seed=1).save(path)
         with self.assertRaisesRegex(server.ServeError, "the network has 10 inputs"):
-            server.make_server(path, "127.0.0.1", 0)
+            server.make_server(models.load(path), "127.0.0.1", 0)
         err = io.StringIO()
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
             status = cli.main(["serve", path, "--port", "0"])
@@ -647,7 +650,7 @@ def _ipv6_loopback():
 class HostTest(ServerCase):
     @unittest.skipUnless(_ipv6_loopback(), "no IPv6 loopback here")
     def test_ipv6(self):
-        httpd = server.make_server(self.model, "::1", 0, data_root=self.root)
+        httpd = server.make_server(models.load(self.model), "::1", 0, data_root=self.root)
         thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
         thread.start()
         try:

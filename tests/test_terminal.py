@@ -1,12 +1,12 @@
-"""Tests for pureml.terminal: digits in text, the progress bar and tables."""
+"""Tests for pureml.display.terminal: digits in text, the progress bar and tables."""
 
 import io
 import os
 import unittest
 from unittest import mock
 
-from pureml import terminal
-from pureml.terminal import Progress, TerminalError
+from pureml.display import terminal
+from pureml.display.terminal import Progress, TerminalError
 
 
 class FakeTTY(io.StringIO):
@@ -309,7 +309,7 @@ class ProgressTest(unittest.TestCase):
     def test_terminal_reporting_zero_columns_gets_eighty(self):
         stream = FakeTTY()
         stream.fileno = lambda: 2
-        with mock.patch("pureml.terminal.os.get_terminal_size",
+        with mock.patch("pureml.display.terminal.os.get_terminal_size",
                         return_value=os.terminal_size((0, 0))):
             bar = Progress(10, stream=stream, label="Epoch 0", clock=FakeClock())
             bar.update(5)

@@ -23,7 +23,8 @@ import subprocess
 import sys
 import time
 
-from pureml import matrix, mnist, processes
+from pureml import matrix, mnist
+from pureml.parallel import processes
 from pureml.network import Network
 
 try:                                    # numpy is optional: only to time the book's code

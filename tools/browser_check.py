@@ -25,7 +25,9 @@ import sys
 import tempfile
 import threading
 
-from pureml import mnist, network, server
+from pureml import mnist, network
+from pureml.cli import models
+from pureml.web import server
 
 #: Chromium's flags for a sandbox without a screen or a network (see the README).
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -68,7 +70,7 @@ def run_browser(chromium, url, profile, extra, timeout=90):
 
 def check(model, chromium, screenshot=None, data_root=None):
     """Serve ``model``, let chromium draw; return (passed, a line saying what happened)."""
-    httpd = server.make_server(model, "127.0.0.1", 0, data_root=data_root)
+    httpd = server.make_server(models.load(model), "127.0.0.1", 0, data_root=data_root)
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1},
                               daemon=True)
     thread.start()

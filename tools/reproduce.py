@@ -28,7 +28,8 @@ import statistics
 import sys
 import time
 
-from pureml import matrix, mnist, processes
+from pureml import matrix, mnist
+from pureml.parallel import processes
 from pureml.costs import CrossEntropyCost, QuadraticCost
 from pureml.network import Network
 from tools import reproduce_dlfs

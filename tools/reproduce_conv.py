@@ -38,7 +38,8 @@ import sys
 import tempfile
 import time
 
-from pureml import cli, convolution, matrix, plot
+from pureml import cli, convolution, matrix
+from pureml.display import plot
 from pureml.convnet import (ConvNetwork, ConvPoolLayer, FullyConnectedLayer, SimpleConvNet,
                             SoftmaxLayer)
 from pureml.layers import Relu, Sigmoid

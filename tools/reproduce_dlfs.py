@@ -7,7 +7,7 @@ Each experiment is one of the book's scripts with its settings (network,
 optimizer, learning rate, batch size, iterations, data), written against
 pureml with the book's names.  Each prints the book's result beside
 pureml's, with the settings and the time taken; ``--svg DIR`` also writes
-each learning curve as an SVG through pureml.plot, and ``--json FILE``
+each learning curve as an SVG through pureml.display.plot, and ``--json FILE``
 keeps every number.  The book's chapter 5 run is repeated for every seed
 (``--seeds``); each chapter 6 comparison runs once, with the first seed.
 """
@@ -21,7 +21,8 @@ import statistics
 import sys
 import time
 
-from pureml import matrix, plot
+from pureml import matrix
+from pureml.display import plot
 from pureml.layernet import MultiLayerNet, TwoLayerNet
 from pureml.mnist import load_mnist
 from pureml.optimizers import SGD, AdaGrad, Adam, Momentum

@@ -4,7 +4,9 @@ import os
 import shutil
 import sys
 
-from pureml import mnist, models, terminal
+from pureml import mnist
+from pureml.cli import models
+from pureml.display import terminal
 
 EXIT_OK = 0
 EXIT_ERROR = 1

@@ -2,7 +2,9 @@
 
 import sys
 
-from pureml import matrix, mnist, processes, terminal
+from pureml import matrix, mnist
+from pureml.parallel import processes
+from pureml.display import terminal
 from pureml.cli.common import (EXIT_OK, SET_NAMES, class_name, CommandError,
                                grid, load_model, load_set, percent, drawing_style,
                                trained_text)

@@ -8,7 +8,8 @@ import argparse
 import math
 import urllib.parse
 
-from pureml import mnist, network, terminal
+from pureml import mnist, network
+from pureml.display import terminal
 from pureml.network import (CrossEntropyCost, LogLikelihoodCost, QuadraticCost, ReLU,
                             Sigmoid, Tanh)
 

@@ -2,7 +2,9 @@
 
 import sys
 
-from pureml import images, matrix, terminal
+from pureml import matrix
+from pureml.data import images
+from pureml.display import terminal
 from pureml.cli.common import EXIT_ERROR, EXIT_OK, error, load_model, drawing_style
 from pureml.cli.options import add_style_option, subparser
 

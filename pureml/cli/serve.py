@@ -4,7 +4,8 @@ import ipaddress
 import sys
 import webbrowser
 
-from pureml import mnist, server
+from pureml import mnist
+from pureml.web import server
 from pureml.cli.common import EXIT_OK, load_model, say
 from pureml.cli.options import subparser
 

@@ -16,7 +16,8 @@ import sys
 import threading
 import time
 
-from pureml import __version__, mnist, terminal
+from pureml import __version__, mnist
+from pureml.display import terminal
 from pureml.cli.common import (CommandError, check_output, labelled, load_data, percent, plural,
                                say)
 

@@ -1,7 +1,7 @@
 """``pureml show INDEX...``: MNIST images drawn in the terminal."""
 
 
-from pureml import terminal
+from pureml.display import terminal
 from pureml.cli.common import (EXIT_OK, SET_NAMES, class_name, CommandError, grid,
                                load_set, drawing_style)
 from pureml.cli.options import (add_data_options, add_style_option, nonnegative_int,

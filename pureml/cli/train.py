@@ -6,7 +6,9 @@ option.  The progress bar, Ctrl-C and the files are pureml.cli.session's.
 
 import random
 
-from pureml import mnist, network, plot, processes
+from pureml import mnist, network
+from pureml.display import plot
+from pureml.parallel import processes
 from pureml.cli import train_conv
 from pureml.cli.common import (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error, plural, say,
                                sizes_text)

@@ -9,7 +9,7 @@ evaluation set; the whole set is measured once at the end.  With
 did best on the validation images is kept, measured on the test set and
 saved: network3's rule, which chooses on the validation set and reports
 the test set, so that the test images never choose.  With --expand each
-mini-batch's images are displaced as they are drawn (pureml.expand,
+mini-batch's images are displaced as they are drawn (pureml.data.expand,
 Nielsen's expand_mnist.py on the fly): every epoch shows each training
 image once, moved by a random one of the variants, and the plain set is
 all that is held in memory.  (The book's
@@ -24,7 +24,9 @@ import functools
 import math
 import random
 
-from pureml import convnet, expand, mnist, plot
+from pureml import convnet, mnist
+from pureml.data import expand
+from pureml.display import plot
 from pureml.cli.common import (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error, percent, plural,
                                say)
 from pureml.cli.options import positive_float, positive_int

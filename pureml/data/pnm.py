@@ -19,7 +19,7 @@ import re
 import sys
 from array import array
 
-from pureml.imagefile import ImageError, read_source
+from pureml.data.imagefile import ImageError, read_source
 
 #: Largest image, in pixels, that ``read`` accepts (5000 x 5000).
 MAX_PIXELS = 25000000
@@ -42,7 +42,7 @@ PNMImage.__doc__ = """A decoded PBM, PGM or PPM image.
 
 ``pixels`` is a flat list of ints, row by row from the top, left to right;
 ``mode`` is ``"L"`` (one gray sample a pixel) or ``"RGB"`` (three samples
-a pixel, interleaved), as in ``pureml.png.PNGImage``.  Samples run from 0
+a pixel, interleaved), as in ``pureml.data.png.PNGImage``.  Samples run from 0
 (black) to ``maxval`` (white).  Bitmaps (PBM) are turned the same way up:
 their samples are 0 for a black pixel and 1 for a white one, with
 ``maxval`` 1, although the file itself stores 1 for black.  ``magic`` is

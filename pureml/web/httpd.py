@@ -3,7 +3,7 @@
 ``Server`` is the standard library's ``http.server.ThreadingHTTPServer``
 with limits, and ``JSONHandler`` a ``BaseHTTPRequestHandler`` that checks
 each request against its ``routes`` (path -> method) and hands it to
-``answer``, which a subclass defines (pureml.server has the API).  Every
+``answer``, which a subclass defines (pureml.web.server has the API).  Every
 client is untrusted:
 
 - A request (its request line, headers and body) must arrive in whole

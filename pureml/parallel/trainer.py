@@ -1,6 +1,6 @@
 """DLFS's Trainer on several processes: the first Affine's output columns split, the same numbers.
 
-The layered networks' counterpart of pureml.parallel's split (which see):
+The layered networks' counterpart of pureml.parallel.sgd's split (which see):
 each process owns a contiguous range of the first ``Affine``'s output
 columns (its hidden units), computes their z for the mini-batch, the
 processes exchange z through the same shared board, every process
@@ -21,7 +21,8 @@ import contextlib
 import os
 import sys
 
-from pureml import matrix, parallel, processes
+from pureml import matrix
+from pureml.parallel import sgd, processes
 from pureml.layers import Affine
 
 __all__ = ["SplitAffine", "training", "start", "finish", "can_split"]
@@ -116,7 +117,7 @@ class _Run:
             row[lo:hi] = mine
         b1[lo:hi] = self.affine.b
         if self.split.workers:
-            sequence = self.split._command(parallel._GATHER)
+            sequence = self.split._command(sgd._GATHER)
             acks = self.split.board.ints[2 + self.split.board.processes:]
             self.split._wait(lambda: min(acks[1:]) >= sequence)
             columns = [[0.0] * len(W1) for _ in range(len(b1))]
@@ -174,13 +175,13 @@ def start(trainer, workers):
     first = network.layers[key]
     context = processes.fork_context()
     bounds = processes.parts(len(first.b), workers)
-    board = parallel._Board(workers, trainer.batch_size, len(first.b), len(first.W), False)
-    split = parallel.Split(board, 0, bounds)
+    board = sgd._Board(workers, trainer.batch_size, len(first.b), len(first.W), False)
+    split = sgd.Split(board, 0, bounds)
     parent_pid = os.getpid()
     try:
         with processes.forking():
             for p in range(1, workers):
-                worker_split = parallel.Split(board, p, bounds, parent_pid=parent_pid)
+                worker_split = sgd.Split(board, p, bounds, parent_pid=parent_pid)
                 proc = context.Process(target=_worker_main, daemon=True,
                                        args=(trainer, key, worker_split))
                 proc.start()
@@ -189,7 +190,7 @@ def start(trainer, workers):
         split.close()
         raise
     run = _Run(trainer, split, key)
-    run.deferred = parallel._DeferredInterrupt(split).__enter__()
+    run.deferred = sgd._DeferredInterrupt(split).__enter__()
     return run
 
 
@@ -223,7 +224,7 @@ def _worker_main(trainer, key, split):
                                      [trainer.t_train[i] for i in batch_mask])
             trainer.optimizer.update(params, grads)
         split._wait(lambda: False)      # answer the last gather, until the STOP
-    except parallel._Stop:
+    except sgd._Stop:
         pass
     sys.stdout.flush()
     os._exit(0)

@@ -1,7 +1,7 @@
 """``python -m pureml serve MODEL``: draw a digit in the browser and watch the network read it.
 
-One page (pureml/page.html, shipped in the package: no CDN, no build step)
-and a small JSON API, served by pureml.webserver (the standard library's
+One page (pureml/web/page.html, shipped in the package: no CDN, no build step)
+and a small JSON API, served by pureml.web.httpd (the standard library's
 ``http.server.ThreadingHTTPServer``, with limits):
 
     GET  /                      the page
@@ -13,7 +13,7 @@ and a small JSON API, served by pureml.webserver (the standard library's
     GET  /api/weights?layer=0   each first-layer unit's incoming weights
     GET  /api/sample?set=test&index=N   a real MNIST digit and the answer
 
-Every request is untrusted.  pureml.webserver refuses what is wrong with
+Every request is untrusted.  pureml.web.httpd refuses what is wrong with
 the request itself (a body over MAX_BODY bytes 413 before it is read, a
 wrong method 405, an unknown path 404, a request too slow to arrive 408, a
 connection over the cap 503) and closes any connection whose body it did
@@ -34,9 +34,11 @@ import random
 import re
 import threading
 
-from pureml import images, matrix, mnist, models, webserver
-from pureml.imagefile import ImageError
-from pureml.webserver import MAX_BODY, REQUEST_TIMEOUT, TIMEOUT, RequestError, json_bytes
+from pureml import matrix, mnist
+from pureml.data import images
+from pureml.web import httpd
+from pureml.data.imagefile import ImageError
+from pureml.web.httpd import MAX_BODY, REQUEST_TIMEOUT, TIMEOUT, RequestError, json_bytes
 
 __all__ = ["make_server", "page", "App", "Handler", "ServeError", "RequestError", "MAX_BODY",
            "TIMEOUT", "REQUEST_TIMEOUT", "UPLOAD_PIXELS", "DECODE_SLOTS"]
@@ -212,8 +214,8 @@ def _reject_constant(token):
 # The API's handler
 
 
-class Handler(webserver.JSONHandler):
-    """Answers the API's routes; webserver.JSONHandler has checked the method, path and body."""
+class Handler(httpd.JSONHandler):
+    """Answers the API's routes; httpd.JSONHandler has checked the method, path and body."""
 
     routes = {"/": "GET", "/api/model": "GET", "/api/weights": "GET", "/api/sample": "GET",
               "/api/predict": "POST"}
@@ -250,23 +252,20 @@ def _int_param(query, name, default):
 
 def make_server(model, host="127.0.0.1", port=8000, data_root=None, verbose=False,
                 max_connections=None, request_timeout=REQUEST_TIMEOUT):
-    """Return a webserver.Server for ``model`` (a models.Model or its file) on (host, port).
+    """Return a httpd.Server for ``model`` (a loaded model: pureml.cli.models.Model) on (host, port).
 
     Port 0 picks a free one; a host holding ':' is IPv6.  ``max_connections``
-    (default webserver.default_max_connections()) and ``request_timeout``
+    (default httpd.default_max_connections()) and ``request_timeout``
     (seconds) are the server's limits.  Raises ModelFileError for a bad
     model file, ServeError for a network that does not take 28x28 images,
     and OSError when the address cannot be had.
     """
-    if not isinstance(model, models.Model):
-        name, model = model, models.load(model)
-    else:
-        name = "the model"
+    name = "the model"
     if model.n_inputs != mnist.IMAGE_SIZE:
         raise ServeError("%s: the network has %s inputs; the page sends 28x28 images of %d "
                          "pixels" % (name, model.n_inputs, mnist.IMAGE_SIZE))
     app = App(model, data_root)
-    server = webserver.bind(host, port, Handler, max_connections=max_connections,
+    server = httpd.bind(host, port, Handler, max_connections=max_connections,
                             request_timeout=request_timeout, verbose=verbose)
     server.app = app
     return server

@@ -17,11 +17,12 @@ files (``save_params``: TwoLayerNet, MultiLayerNet, SimpleConvNet).
     model.input_maps()  each first-layer unit's incoming weights, one list of
                         784 numbers (or a filter) per unit, for drawing
 
-Every file goes through the readers' checks (pureml.modelfile): one
+Every file goes through the readers' checks (pureml.data.modelfile): one
 ModelFileError naming the file for anything malformed.
 """
 
-from pureml import convnet, matrix, modelfile, network
+from pureml import convnet, matrix, network
+from pureml.data import modelfile
 from pureml.activations import Softmax
 from pureml.errors import ModelFileError
 from pureml.layers import Affine, Convolution, Relu, Sigmoid, Tanh

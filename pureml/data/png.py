@@ -31,7 +31,7 @@ import sys
 import zlib
 from array import array
 
-from pureml.imagefile import ImageError, read_source
+from pureml.data.imagefile import ImageError, read_source
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -22,7 +22,7 @@ import numbers
 import re
 from xml.sax.saxutils import escape, quoteattr
 
-from pureml.fileio import atomic_write_text
+from pureml.data.fileio import atomic_write_text
 
 __all__ = ["PlotError", "MAX_POINTS", "PALETTE", "render_svg", "training_curves"]
 

@@ -15,7 +15,7 @@ than ``MAX_INT_DIGITS`` digits and parameters nested deeper than
 ``MAX_TENSOR_DEPTH`` lists; nothing is ever unpickled.
 
 ``write_json`` is the other side: it saves a model atomically
-(pureml.fileio), and refuses, naming the file, a network holding NaN or
+(pureml.data.fileio), and refuses, naming the file, a network holding NaN or
 an infinity, which no reader would take back.
 """
 
@@ -24,7 +24,7 @@ import math
 import os
 
 from pureml.errors import ModelFileError
-from pureml.fileio import atomic_write_text
+from pureml.data.fileio import atomic_write_text
 from pureml.vectors import nested_shape
 
 __all__ = ["MAX_FILE_BYTES", "MAX_INT_DIGITS", "MAX_TENSOR_DEPTH", "ModelFileError",

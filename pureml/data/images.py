@@ -1,7 +1,7 @@
 """The learner's own images: read them in gray, and prepare them like MNIST.
 
-``read_gray(path)`` reads a PNG (``pureml.png``) or a PBM/PGM/PPM file
-(``pureml.pnm``), chosen by the file's first bytes, never by its name, and
+``read_gray(path)`` reads a PNG (``pureml.data.png``) or a PBM/PGM/PPM file
+(``pureml.data.pnm``), chosen by the file's first bytes, never by its name, and
 returns a ``GrayImage``: floats from 0 (black) to 1 (white).  Transparent
 pixels are laid on a white background, like a drawing on paper, and
 colours become gray by the ITU-R BT.601 luma weights
@@ -36,8 +36,8 @@ import operator
 import os
 from itertools import repeat
 
-from pureml import png, pnm
-from pureml.imagefile import ImageError  # noqa: F401  (images.ImageError stays importable)
+from pureml.data import png, pnm
+from pureml.data.imagefile import ImageError  # noqa: F401  (images.ImageError stays importable)
 
 #: Pixels brighter than this, after ``to_ink``, count as ink for ``crop``.
 INK_THRESHOLD = 0.2
@@ -120,7 +120,7 @@ def to_gray(mode, maxval, samples):
     """Return a list of gray levels in [0, 1] from interleaved integer samples.
 
     ``mode`` is ``"L"``, ``"LA"``, ``"RGB"`` or ``"RGBA"`` and the samples
-    run from 0 to ``maxval``, as in ``pureml.png.PNGImage``.  Colour becomes
+    run from 0 to ``maxval``, as in ``pureml.data.png.PNGImage``.  Colour becomes
     gray by ``(299 R + 587 G + 114 B) / 1000`` (BT.601 luma), and alpha is
     flattened onto white: ``gray * alpha + (1 - alpha)``.
     """

@@ -25,7 +25,7 @@ import os
 import struct
 import zlib
 
-from pureml.fileio import atomic_writer
+from pureml.data.fileio import atomic_writer
 
 UBYTE = 0x08
 BYTE = 0x09

@@ -5,8 +5,8 @@ this machine can fork and share memory safely, what ``workers="auto"``
 means, forking with Ctrl-C held back, and ``measure``, which shares a data
 set out for evaluation (measuring is data parallel, and exact: each
 process measures a slice and the parent adds the results in the
-one-process order).  pureml.parallel (Nielsen's SGD) and
-pureml.parallel_layers (DLFS's Trainer) split the training itself.
+one-process order).  pureml.parallel.sgd (Nielsen's SGD) and
+pureml.parallel.trainer (DLFS's Trainer) split the training itself.
 """
 
 import array

@@ -1,6 +1,6 @@
 """What the image decoders share: their error and how they take in a file or its bytes.
 
-``pureml.png`` and ``pureml.pnm`` decode; ``pureml.images`` chooses between
+``pureml.data.png`` and ``pureml.data.pnm`` decode; ``pureml.data.images`` chooses between
 them and prepares a digit like MNIST's.  All three import from here, so
 none imports another to reach these two names.
 """

@@ -33,7 +33,7 @@ when SGD ends for any reason.  A worker that dies is reported as a
 as it was at the last epoch's end.  Nothing is pickled.
 
 How many processes, and measuring a data set among them, are
-pureml.processes'; pureml.parallel_layers does the same split for DLFS's
+pureml.parallel.processes'; pureml.parallel.trainer does the same split for DLFS's
 Trainer.
 """
 
@@ -46,7 +46,7 @@ import sys
 import time
 
 from pureml import matrix
-from pureml.processes import (WorkerError, copy_nested, fork_context, forking,
+from pureml.parallel.processes import (WorkerError, copy_nested, fork_context, forking,
                               ignore_interrupts, parts)
 
 __all__ = ["Split", "training", "start", "finish"]
