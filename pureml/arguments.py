@@ -1,13 +1,13 @@
 """Checking what is given to a Network: sizes, counts, rates and the data.
 
 Each function returns the value (converted where that helps, as ``sizes``
-to a list) or raises ``NetworkError`` saying what was wrong and what was
+to a list) or raises ``ArgumentError`` saying what was wrong and what was
 expected, so that ``pureml.network`` reads like the book.
 """
 
 import math
 
-from pureml.errors import NetworkError
+from pureml.errors import ArgumentError
 
 __all__ = ["as_list", "check_sizes", "check_count", "check_number", "check_positive",
            "check_nonnegative", "check_momentum", "lookup", "one_hot", "check_input",
@@ -18,72 +18,72 @@ __all__ = ["as_list", "check_sizes", "check_count", "check_number", "check_posit
 def as_list(data, what):
     """Return data as a new list (any iterable, including zip, is accepted)."""
     if isinstance(data, (str, bytes)):
-        raise NetworkError("%s must be a list of examples, not %s" % (what, type(data).__name__))
+        raise ArgumentError("%s must be a list of examples, not %s" % (what, type(data).__name__))
     try:
         return list(data)
     except TypeError:
-        raise NetworkError("%s must be an iterable of examples, not %s"
+        raise ArgumentError("%s must be an iterable of examples, not %s"
                            % (what, type(data).__name__)) from None
 
 
 def check_sizes(sizes):
-    """Return sizes as a list of ints, or raise NetworkError saying what is wrong."""
+    """Return sizes as a list of ints, or raise ArgumentError saying what is wrong."""
     try:
         sizes = list(sizes)
     except TypeError:
-        raise NetworkError("sizes must be a list of layer sizes such as [784, 30, 10], "
+        raise ArgumentError("sizes must be a list of layer sizes such as [784, 30, 10], "
                            "not %s" % type(sizes).__name__) from None
     if len(sizes) < 2:
-        raise NetworkError("sizes needs at least two layers (inputs and outputs), got %r"
+        raise ArgumentError("sizes needs at least two layers (inputs and outputs), got %r"
                            % (sizes,))
     for size in sizes:
         if isinstance(size, bool) or not isinstance(size, int):
-            raise NetworkError("layer sizes must be ints, got %r in %r" % (size, sizes))
+            raise ArgumentError("layer sizes must be ints, got %r in %r" % (size, sizes))
         if size < 1:
-            raise NetworkError("layer sizes must be at least 1, got %d in %r" % (size, sizes))
+            raise ArgumentError("layer sizes must be at least 1, got %d in %r" % (size, sizes))
     return sizes
 
 
 def check_count(value, name, minimum):
-    """Return value if it is an int >= minimum; raise NetworkError otherwise."""
+    """Return value if it is an int >= minimum; raise ArgumentError otherwise."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise NetworkError("%s must be an int, not %r" % (name, value))
+        raise ArgumentError("%s must be an int, not %r" % (name, value))
     if value < minimum:
-        raise NetworkError("%s must be at least %d, got %d" % (name, minimum, value))
+        raise ArgumentError("%s must be at least %d, got %d" % (name, minimum, value))
     return value
 
 
 def check_number(value, name):
-    """Return value as a float if it is a finite number; raise NetworkError otherwise."""
+    """Return value as a float if it is a finite number; raise ArgumentError otherwise."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise NetworkError("%s must be a number, not %r" % (name, value))
+        raise ArgumentError("%s must be a number, not %r" % (name, value))
     value = float(value)
     if not math.isfinite(value):
-        raise NetworkError("%s must be a finite number, got %r" % (name, value))
+        raise ArgumentError("%s must be a finite number, got %r" % (name, value))
     return value
 
 
 def check_positive(value, name):
-    """Return value if it is a finite number > 0; raise NetworkError otherwise."""
+    """Return value if it is a finite number > 0; raise ArgumentError otherwise."""
     value = check_number(value, name)
     if value <= 0.0:
-        raise NetworkError("%s must be greater than 0, got %r" % (name, value))
+        raise ArgumentError("%s must be greater than 0, got %r" % (name, value))
     return value
 
 
 def check_nonnegative(value, name):
-    """Return value if it is a finite number >= 0; raise NetworkError otherwise."""
+    """Return value if it is a finite number >= 0; raise ArgumentError otherwise."""
     value = check_number(value, name)
     if value < 0.0:
-        raise NetworkError("%s must be 0 or more, got %r" % (name, value))
+        raise ArgumentError("%s must be 0 or more, got %r" % (name, value))
     return value
 
 
 def check_momentum(mu):
-    """Return mu if it is a finite number with 0 <= mu < 1; raise NetworkError otherwise."""
+    """Return mu if it is a finite number with 0 <= mu < 1; raise ArgumentError otherwise."""
     mu = check_number(mu, "mu")
     if not 0.0 <= mu < 1.0:
-        raise NetworkError("the momentum coefficient mu must be in [0, 1), got %r" % (mu,))
+        raise ArgumentError("the momentum coefficient mu must be in [0, 1), got %r" % (mu,))
     return mu
 
 
@@ -95,13 +95,13 @@ def lookup(value, table, what):
         lowered = {key.lower(): cls for key, cls in table.items()}
         if value.lower() in lowered:
             return lowered[value.lower()]
-        raise NetworkError("unknown %s %r; expected one of %s"
+        raise ArgumentError("unknown %s %r; expected one of %s"
                            % (what, value, ", ".join(sorted(table))))
     if value in table.values():
         return value
     if all(hasattr(value, attr) for attr in ("fn", "delta" if what == "cost" else "prime")):
         return value
-    raise NetworkError("%s must be one of %s, not %r"
+    raise ArgumentError("%s must be one of %s, not %r"
                        % (what, ", ".join(sorted(table)), value))
 
 
@@ -116,44 +116,44 @@ def one_hot(label, size):
 
 
 def check_input(sizes, x):
-    """Return x if it is a vector of sizes[0] entries; raise NetworkError otherwise."""
+    """Return x if it is a vector of sizes[0] entries; raise ArgumentError otherwise."""
     try:
         length = len(x)
     except TypeError:
-        raise NetworkError("an input must be a list of %d numbers, not %s"
+        raise ArgumentError("an input must be a list of %d numbers, not %s"
                            % (sizes[0], type(x).__name__)) from None
     if length != sizes[0]:
-        raise NetworkError("an input has %d entries; this network expects %d"
+        raise ArgumentError("an input has %d entries; this network expects %d"
                            % (length, sizes[0]))
     return x
 
 
 def check_target(sizes, y):
-    """Return y if it is a vector of sizes[-1] entries; raise NetworkError otherwise."""
+    """Return y if it is a vector of sizes[-1] entries; raise ArgumentError otherwise."""
     if isinstance(y, (int, float)):
-        raise NetworkError("a training label must be a one-hot list of %d numbers, "
+        raise ArgumentError("a training label must be a one-hot list of %d numbers, "
                            "not the number %r (see mnist.vectorized_result)"
                            % (sizes[-1], y))
     if isinstance(y, (str, bytes)):
-        raise NetworkError("a training label must be a one-hot list of %d numbers, not the "
+        raise ArgumentError("a training label must be a one-hot list of %d numbers, not the "
                            "%s %r" % (sizes[-1], type(y).__name__, y))
     try:
         length = len(y)
     except TypeError:
-        raise NetworkError("a training label must be a list of %d numbers, not %s"
+        raise ArgumentError("a training label must be a list of %d numbers, not %s"
                            % (sizes[-1], type(y).__name__)) from None
     if length != sizes[-1]:
-        raise NetworkError("a training label has %d entries; this network has %d outputs"
+        raise ArgumentError("a training label has %d entries; this network has %d outputs"
                            % (length, sizes[-1]))
     return y
 
 
 def check_pair(pair, what):
-    """Return (x, y) from one example, or raise NetworkError."""
+    """Return (x, y) from one example, or raise ArgumentError."""
     try:
         x, y = pair
     except (TypeError, ValueError):
-        raise NetworkError("each example in %s must be a pair (x, y), not %r"
+        raise ArgumentError("each example in %s must be a pair (x, y), not %r"
                            % (what, type(pair).__name__)) from None
     return x, y
 
@@ -162,7 +162,7 @@ def check_training_data(sizes, training_data):
     """Return training_data as a new list of (x, y) pairs, each checked."""
     data = as_list(training_data, "training_data")
     if not data:
-        raise NetworkError("training_data is empty")
+        raise ArgumentError("training_data is empty")
     for pair in data:
         x, y = check_pair(pair, "training_data")
         check_input(sizes, x)
@@ -179,7 +179,7 @@ def check_labelled_data(sizes, data, what):
         check_input(sizes, x)
         if not isinstance(label, int) or isinstance(label, bool) or \
                 not 0 <= label < outputs:
-            raise NetworkError("labels in %s must be ints from 0 to %d, not %r "
+            raise ArgumentError("labels in %s must be ints from 0 to %d, not %r "
                                "(one-hot labels belong in training_data)"
                                % (what, outputs - 1, label))
     return data
@@ -197,7 +197,7 @@ def check_measured_data(sizes, data, what):
         x, y = check_pair(pair, what)
         check_input(sizes, x)
         if isinstance(y, bool) or isinstance(y, int) and not 0 <= y < outputs:
-            raise NetworkError("labels in %s must be ints from 0 to %d or one-hot lists of "
+            raise ArgumentError("labels in %s must be ints from 0 to %d or one-hot lists of "
                                "%d numbers, not %r" % (what, outputs - 1, outputs, y))
         if not isinstance(y, int):
             check_target(sizes, y)
@@ -208,7 +208,7 @@ def check_mini_batch(sizes, mini_batch):
     """Return the lists (xs, ys) of a non-empty mini-batch, each checked."""
     mini_batch = as_list(mini_batch, "mini_batch")
     if not mini_batch:
-        raise NetworkError("a mini-batch must hold at least one example")
+        raise ArgumentError("a mini-batch must hold at least one example")
     xs, ys = [], []
     for pair in mini_batch:
         x, y = check_pair(pair, "mini_batch")

@@ -29,7 +29,7 @@ from pureml import convolution, matrix
 from pureml.convolution import output_size
 from pureml.layernet import NETWORKS, _LayeredNet, _rng
 from pureml.layernet import load as _load_layered
-from pureml.layers import (Affine, Convolution, Dropout, LayerError, Pooling, Relu, Sigmoid,
+from pureml.layers import (Affine, Convolution, Dropout, ArgumentError, Pooling, Relu, Sigmoid,
                            SoftmaxWithLoss, Tanh)
 
 __all__ = ["SimpleConvNet", "ConvPoolLayer", "FullyConnectedLayer", "SoftmaxLayer",
@@ -49,7 +49,7 @@ def _as_images(x, shape):
     c, h, w = shape
     if x and isinstance(x[0], list) and x[0] and not isinstance(x[0][0], list):
         if any(len(example) != c * h * w for example in x):
-            raise LayerError("an input has %d numbers; expected %d (%d x %d x %d) or an image"
+            raise ArgumentError("an input has %d numbers; expected %d (%d x %d x %d) or an image"
                              % (next(len(e) for e in x if len(e) != c * h * w), c * h * w,
                                 c, h, w))
         return [[[example[(k * h + i) * w:(k * h + i + 1) * w] for i in range(h)]
@@ -94,16 +94,16 @@ class SimpleConvNet(_LayeredNet):
         for key, minimum in (("filter_num", 1), ("filter_size", 1), ("pad", 0), ("stride", 1)):
             value = conv_param[key]
             if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-                raise LayerError("conv_param[%r] must be a whole number of at least %d, not %r"
+                raise ArgumentError("conv_param[%r] must be a whole number of at least %d, not %r"
                                  % (key, minimum, value))
         if conv_param["pad"] >= conv_param["filter_size"]:
             # More padding than that only adds outputs that see nothing but zeros
             # (and a file could claim pad 10**6 to make backward allocate it).
-            raise LayerError("conv_param['pad'] must be less than filter_size (%d), not %r"
+            raise ArgumentError("conv_param['pad'] must be less than filter_size (%d), not %r"
                              % (conv_param["filter_size"], conv_param["pad"]))
         if len(input_dim) != 3 or any(isinstance(v, bool) or not isinstance(v, int) or v < 1
                                       for v in input_dim):
-            raise LayerError("input_dim must be (channels, height, width), not %r"
+            raise ArgumentError("input_dim must be (channels, height, width), not %r"
                              % (input_dim,))
         try:
             conv_h = output_size(input_dim[1], conv_param["filter_size"], conv_param["stride"],
@@ -111,9 +111,9 @@ class SimpleConvNet(_LayeredNet):
             conv_w = output_size(input_dim[2], conv_param["filter_size"], conv_param["stride"],
                                  conv_param["pad"])
         except ValueError as exc:
-            raise LayerError("input_dim %r and conv_param: %s" % (tuple(input_dim), exc)) from None
+            raise ArgumentError("input_dim %r and conv_param: %s" % (tuple(input_dim), exc)) from None
         if conv_h < 2 or conv_w < 2:
-            raise LayerError("the convolution's output (%d x %d) is too small for 2 x 2 pooling"
+            raise ArgumentError("the convolution's output (%d x %d) is too small for 2 x 2 pooling"
                              % (conv_h, conv_w))
         self.input_dim = tuple(input_dim)
         self.conv_param = conv_param
@@ -147,7 +147,7 @@ class SimpleConvNet(_LayeredNet):
 
     @classmethod
     def from_params(cls, params, input_dim=(1, 28, 28), conv_param=None):
-        """Return a SimpleConvNet on exactly these params, drawing nothing; LayerError if they do not fit."""
+        """Return a SimpleConvNet on exactly these params, drawing nothing; ArgumentError if they do not fit."""
         net = cls.__new__(cls)
         net._configure(tuple(input_dim), conv_param)
         fn, size = net.conv_param["filter_num"], net.conv_param["filter_size"]
@@ -160,7 +160,7 @@ class SimpleConvNet(_LayeredNet):
                   ("b3", params.get("b3"), (len(W3[0]) if W3 else 0,))]
         for key, value, shape in shapes:
             if value is None or matrix.nested_shape(value) != shape:
-                raise LayerError("SimpleConvNet with input_dim %s and conv_param %s needs %s "
+                raise ArgumentError("SimpleConvNet with input_dim %s and conv_param %s needs %s "
                                  "shaped %s" % (net.input_dim, net.conv_param, key,
                                                 "x".join(map(str, shape))))
         net.params = params
@@ -192,7 +192,7 @@ class ConvPoolLayer:
     def __init__(self, filter_shape, image_shape, poolsize=(2, 2), activation_fn=Sigmoid,
                  rng=None):
         if filter_shape[1] != image_shape[1]:
-            raise LayerError("filter_shape %r has %d input maps but image_shape %r has %d"
+            raise ArgumentError("filter_shape %r has %d input maps but image_shape %r has %d"
                              % (filter_shape, filter_shape[1], image_shape, image_shape[1]))
         self.filter_shape, self.image_shape = tuple(filter_shape), tuple(image_shape)
         self.poolsize, self.activation_fn = tuple(poolsize), activation_fn
@@ -226,7 +226,7 @@ class ConvPoolLayer:
         layer.poolsize = _ints(config, "poolsize", 2)
         layer.activation_fn = _activation(config)
         if layer.filter_shape[1] != layer.image_shape[1]:
-            raise LayerError("filter_shape %r has %d input maps but image_shape %r has %d"
+            raise ArgumentError("filter_shape %r has %d input maps but image_shape %r has %d"
                              % (layer.filter_shape, layer.filter_shape[1], layer.image_shape,
                                 layer.image_shape[1]))
         _check_shape("ConvPoolLayer's w", w, layer.filter_shape)
@@ -302,7 +302,7 @@ class ConvNetwork(_LayeredNet):
 
     def __init__(self, layers, mini_batch_size):
         if not layers or not isinstance(layers[-1], SoftmaxLayer):
-            raise LayerError("a network3 Network's last layer must be a SoftmaxLayer")
+            raise ArgumentError("a network3 Network's last layer must be a SoftmaxLayer")
         self.net_layers = list(layers)
         self.mini_batch_size = mini_batch_size
         self.input_shape = getattr(layers[0], "input_shape", None)
@@ -337,22 +337,22 @@ class ConvNetwork(_LayeredNet):
     def from_params(cls, params, layers=(), mini_batch_size=10):
         """Return the network ``layers`` (configs) describe, on exactly these params, drawing nothing."""
         if not isinstance(layers, list) or not layers:
-            raise LayerError("a ConvNetwork needs its layers, a non-empty list; got %s"
+            raise ArgumentError("a ConvNetwork needs its layers, a non-empty list; got %s"
                              % type(layers).__name__)
         built = []
         for idx, config in enumerate(layers, start=1):
             kind = config.get("kind") if isinstance(config, dict) else None
             if not isinstance(kind, str) or kind not in _NETWORK3_LAYERS:
-                raise LayerError("layer %d should be one of %s, not %s" % (
+                raise ArgumentError("layer %d should be one of %s, not %s" % (
                     idx, ", ".join(sorted(_NETWORK3_LAYERS)), _short(kind)))
             built.append(_NETWORK3_LAYERS[kind].from_config(
                 config, params.get("W%d" % idx), params.get("b%d" % idx)))
         if len(params) != 2 * len(built):
-            raise LayerError("%d layers have %d parameters, not %d"
+            raise ArgumentError("%d layers have %d parameters, not %d"
                              % (len(built), 2 * len(built), len(params)))
         for idx, (layer, after) in enumerate(zip(built, built[1:]), start=1):
             if _outputs(layer) != after.n_in:
-                raise LayerError("layer %d gives %d outputs but layer %d takes n_in=%d"
+                raise ArgumentError("layer %d gives %d outputs but layer %d takes n_in=%d"
                                  % (idx, _outputs(layer), idx + 1, after.n_in))
         return cls(built, _ints({"mini_batch_size": mini_batch_size}, "mini_batch_size", None))
 
@@ -385,7 +385,7 @@ class ConvNetwork(_LayeredNet):
         validation_x, validation_y = validation_data
         num_training_batches = len(training_x) // mini_batch_size
         if num_training_batches < 1:
-            raise LayerError("there are fewer training images (%d) than a mini-batch (%d)"
+            raise ArgumentError("there are fewer training images (%d) than a mini-batch (%d)"
                              % (len(training_x), mini_batch_size))
         self.weight_decay_lambda = lmbda / num_training_batches
         best_validation_accuracy, best_iteration, test_accuracy = 0.0, None, None
@@ -401,7 +401,7 @@ class ConvNetwork(_LayeredNet):
                 for key, grad in grads.items():
                     _step(self.params[key], -eta, grad)
                 if not math.isfinite(self.last_loss):
-                    raise LayerError("training diverged in epoch %d (the cost became %r); "
+                    raise ArgumentError("training diverged in epoch %d (the cost became %r); "
                                      "try a smaller eta" % (epoch, self.last_loss))
                 if on_batch is not None:
                     on_batch((minibatch_index + 1) * mini_batch_size,
@@ -449,22 +449,22 @@ def _short(value):
 
 
 def _ints(config, key, count):
-    """Return config[key]: a positive int, or (count given) a tuple of that many; LayerError if not."""
+    """Return config[key]: a positive int, or (count given) a tuple of that many; ArgumentError if not."""
     value = config.get(key)
     values = value if count is not None and isinstance(value, list) else [value]
     if (count is not None and (not isinstance(value, list) or len(value) != count)) or any(
             isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in values):
-        raise LayerError("%s should be %s, not %s" % (
+        raise ArgumentError("%s should be %s, not %s" % (
             key, "a positive int" if count is None else "a list of %d positive ints" % count,
             _short(value)))
     return tuple(values) if count is not None else values[0]
 
 
 def _ratio(config):
-    """Return config["p_dropout"], a number from 0 to less than 1; LayerError if not."""
+    """Return config["p_dropout"], a number from 0 to less than 1; ArgumentError if not."""
     value = config.get("p_dropout", 0.0)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
-        raise LayerError("p_dropout should be a number from 0 to less than 1, not %s"
+        raise ArgumentError("p_dropout should be a number from 0 to less than 1, not %s"
                          % _short(value))
     return value
 
@@ -478,15 +478,15 @@ def _activation_name(activation_fn):
     for name, cls in _ACTIVATIONS.items():
         if cls is activation_fn:
             return name
-    raise LayerError("an activation_fn a file can hold is one of %s, not %r"
+    raise ArgumentError("an activation_fn a file can hold is one of %s, not %r"
                      % (", ".join(sorted(_ACTIVATIONS)), activation_fn))
 
 
 def _activation(config):
-    """Return the activation class config["activation_fn"] names; LayerError if it names none."""
+    """Return the activation class config["activation_fn"] names; ArgumentError if it names none."""
     name = config.get("activation_fn")
     if not isinstance(name, str) or name not in _ACTIVATIONS:
-        raise LayerError("activation_fn should be one of %s, not %s"
+        raise ArgumentError("activation_fn should be one of %s, not %s"
                          % (", ".join(sorted(_ACTIVATIONS)), _short(name)))
     return _ACTIVATIONS[name]
 
@@ -514,9 +514,9 @@ def _outputs(layer):
 
 
 def _check_shape(what, value, shape):
-    """Raise LayerError unless value is nested lists of numbers shaped ``shape``."""
+    """Raise ArgumentError unless value is nested lists of numbers shaped ``shape``."""
     if value is None or matrix.nested_shape(value) != tuple(shape):
-        raise LayerError("%s should be shaped %s, not %s" % (
+        raise ArgumentError("%s should be shaped %s, not %s" % (
             what, "x".join(map(str, shape)),
             "missing" if value is None else "x".join(map(str, matrix.nested_shape(value)))))
 

@@ -46,25 +46,22 @@ import threading
 from itertools import chain, compress, repeat
 
 from pureml import matrix, sparse
+from pureml.errors import ArgumentError
 
 __all__ = ["conv_forward", "conv_backward", "pool_forward", "pool_backward",
-           "collector_paused", "output_size", "use", "KERNELS", "kernels", "ConvolutionError"]
-
-
-class ConvolutionError(ValueError):
-    """Images, filters, stride or padding that do not fit together; the message says how."""
+           "collector_paused", "output_size", "use", "KERNELS", "kernels", "ArgumentError"]
 
 
 def output_size(size, filter_size, stride, pad):
     """Return the output length (OH or OW) along one side: (size + 2 pad - filter) // stride + 1.
 
-    Raises ConvolutionError if the filter does not fit in the padded image.
+    Raises ArgumentError if the filter does not fit in the padded image.
 
     >>> output_size(28, 5, 1, 0), output_size(24, 2, 2, 0), output_size(28, 3, 1, 1)
     (24, 12, 28)
     """
     if filter_size > size + 2 * pad:
-        raise ConvolutionError("a filter of %d does not fit in %d pixels with padding %d"
+        raise ArgumentError("a filter of %d does not fit in %d pixels with padding %d"
                                % (filter_size, size, pad))
     return (size + 2 * pad - filter_size) // stride + 1
 

@@ -21,19 +21,16 @@ import math
 import numbers
 
 from pureml.activations import ReLU, Sigmoid, Softmax
+from pureml.errors import ArgumentError
 
 __all__ = ["sigmoid", "relu", "softmax", "cross_entropy_error", "numerical_gradient",
-           "labels_of", "FunctionError", "DELTA", "H"]
+           "labels_of", "ArgumentError", "DELTA", "H"]
 
 #: Added to y inside the log, as the book does, so that the loss never takes log(0).
 DELTA = 1e-7
 
 #: The step of the central differences in numerical_gradient, the book's h.
 H = 1e-4
-
-
-class FunctionError(ValueError):
-    """An argument of the wrong shape or kind; the message says what was expected."""
 
 
 def _is_batch(x):
@@ -69,7 +66,7 @@ def softmax(x):
 def labels_of(t, classes, what="t"):
     """Return the int labels of t: t itself if it holds ints, else each one-hot row's argmax.
 
-    ``classes`` is the number of outputs.  Raises FunctionError naming
+    ``classes`` is the number of outputs.  Raises ArgumentError naming
     ``what`` when a label is out of range or a one-hot row has the wrong
     length.
     """
@@ -77,16 +74,16 @@ def labels_of(t, classes, what="t"):
     for i, ti in enumerate(t):
         if isinstance(ti, numbers.Integral) and not isinstance(ti, bool):
             if not 0 <= ti < classes:
-                raise FunctionError("%s[%d] is the label %d; labels must be from 0 to %d"
+                raise ArgumentError("%s[%d] is the label %d; labels must be from 0 to %d"
                                     % (what, i, ti, classes - 1))
             labels.append(int(ti))
         elif isinstance(ti, (list, tuple)):
             if len(ti) != classes:
-                raise FunctionError("%s[%d] is a one-hot label of %d entries; expected %d"
+                raise ArgumentError("%s[%d] is a one-hot label of %d entries; expected %d"
                                     % (what, i, len(ti), classes))
             labels.append(max(range(classes), key=ti.__getitem__))
         else:
-            raise FunctionError("%s[%d] must be an int label or a one-hot list, not %r"
+            raise ArgumentError("%s[%d] must be an int label or a one-hot list, not %r"
                                 % (what, i, ti))
     return labels
 
@@ -102,7 +99,7 @@ def cross_entropy_error(y, t):
     if not _is_batch(y):            # one output vector, one label
         y, t = [y], [t]
     if len(y) != len(t):
-        raise FunctionError("y holds %d outputs but t holds %d labels; they must agree"
+        raise ArgumentError("y holds %d outputs but t holds %d labels; they must agree"
                             % (len(y), len(t)))
     labels = labels_of(t, len(y[0]))
     batch_size = len(y)

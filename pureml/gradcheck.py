@@ -14,12 +14,9 @@ disagreement.
 import collections
 import math
 import random
+from pureml.errors import ArgumentError
 
-__all__ = ["check", "relative_error", "Result", "GradcheckError"]
-
-
-class GradcheckError(ValueError):
-    """gradcheck was given arguments it cannot use."""
+__all__ = ["check", "relative_error", "Result", "ArgumentError"]
 
 
 #: What ``check`` returns: the worst relative error, where it occurred, and how many parameters were compared.
@@ -61,9 +58,9 @@ def check(net, x, y, lmbda=0.0, n=1, h=1e-5, samples=None, rng=None, floor=1e-7)
     The network is left exactly as it was.
     """
     if not (isinstance(h, float) and 0.0 < h < 1.0):
-        raise GradcheckError("h must be a float between 0 and 1, not %r" % (h,))
+        raise ArgumentError("h must be a float between 0 and 1, not %r" % (h,))
     if lmbda and (not isinstance(n, int) or n < 1):
-        raise GradcheckError("n, the training-set size, must be a positive int, not %r" % (n,))
+        raise ArgumentError("n, the training-set size, must be a positive int, not %r" % (n,))
     nabla_b, nabla_w = net.backprop(x, y)
     parameters = []
     for l, b in enumerate(net.biases):

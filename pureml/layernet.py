@@ -40,10 +40,10 @@ from pureml import matrix
 from pureml.data import modelfile
 from pureml.errors import ModelFileError
 from pureml.functions import labels_of, numerical_gradient
-from pureml.layers import (Affine, BatchNormalization, Dropout, LayerError, Relu,
+from pureml.layers import (Affine, BatchNormalization, Dropout, ArgumentError, Relu,
                            Sigmoid, SoftmaxWithLoss, Tanh)
 
-__all__ = ["TwoLayerNet", "MultiLayerNet", "ACTIVATION_LAYERS", "LayerError", "load",
+__all__ = ["TwoLayerNet", "MultiLayerNet", "ACTIVATION_LAYERS", "ArgumentError", "load",
            "ModelFileError", "FORMAT"]
 
 #: The "format" key of a params file.
@@ -57,9 +57,9 @@ ACCURACY_BATCH = 1000
 
 
 def _check_size(value, name):
-    """Return value if it is an int >= 1; LayerError otherwise."""
+    """Return value if it is an int >= 1; ArgumentError otherwise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise LayerError("%s must be a whole number of at least 1, not %r" % (name, value))
+        raise ArgumentError("%s must be a whole number of at least 1, not %r" % (name, value))
     return int(value)
 
 
@@ -83,7 +83,7 @@ def _init_scale(weight_init_std, n_in):
         return math.sqrt(1.0 / n_in)
     if isinstance(weight_init_std, bool) or not isinstance(weight_init_std, (int, float)) \
             or not math.isfinite(weight_init_std) or weight_init_std < 0:
-        raise LayerError("weight_init_std must be a number of at least 0, or 'relu', 'he', "
+        raise ArgumentError("weight_init_std must be a number of at least 0, or 'relu', 'he', "
                          "'sigmoid' or 'xavier'; not %r" % (weight_init_std,))
     return float(weight_init_std)
 
@@ -105,7 +105,7 @@ def _plus_scaled(d, c, w):
 
 
 def _check_chain(params, depth, what):
-    """Return the layer sizes of the W1 ... W<depth>, b1 ... b<depth> in params; LayerError if they do not chain.
+    """Return the layer sizes of the W1 ... W<depth>, b1 ... b<depth> in params; ArgumentError if they do not chain.
 
     W<k> must have as many rows as W<k-1> has columns, and b<k> as many
     entries as W<k> has columns.
@@ -115,12 +115,12 @@ def _check_chain(params, depth, what):
         W, b = params.get("W%d" % idx), params.get("b%d" % idx)
         if not isinstance(W, list) or len(matrix.nested_shape(W)) != 2 or not W[0] or \
                 not isinstance(b, list):
-            raise LayerError("%s needs W%d (a matrix) and b%d (a vector)" % (what, idx, idx))
+            raise ArgumentError("%s needs W%d (a matrix) and b%d (a vector)" % (what, idx, idx))
         if not sizes:
             sizes.append(len(W))
         if len(W) != sizes[-1] or len(b) != len(W[0]) or \
                 any(len(row) != len(b) for row in W):
-            raise LayerError("%s: W%d must be %d rows of %d numbers (as W%d's columns and "
+            raise ArgumentError("%s: W%d must be %d rows of %d numbers (as W%d's columns and "
                              "b%d say), with b%d as long" % (what, idx, sizes[-1], len(b),
                                                               idx - 1, idx, idx))
         sizes.append(len(b))
@@ -177,10 +177,10 @@ class _LayeredNet:
         through ``batch_size`` at a time, so memory stays small.
         """
         if len(x) != len(t):
-            raise LayerError("x holds %d examples but t holds %d labels; they must agree"
+            raise ArgumentError("x holds %d examples but t holds %d labels; they must agree"
                              % (len(x), len(t)))
         if not x:
-            raise LayerError("accuracy needs at least one example")
+            raise ArgumentError("accuracy needs at least one example")
         classes = len(self.params["b%d" % len(self.param_layers)])
         labels = labels_of(t, classes)
         correct = 0
@@ -429,7 +429,7 @@ class MultiLayerNet(_LayeredNet):
         self.input_size = _check_size(input_size, "input_size")
         self.output_size = _check_size(output_size, "output_size")
         if isinstance(hidden_size_list, (str, bytes)) or not hasattr(hidden_size_list, "__iter__"):
-            raise LayerError("hidden_size_list must be a list of layer sizes such as "
+            raise ArgumentError("hidden_size_list must be a list of layer sizes such as "
                              "[100, 100], not %r" % (hidden_size_list,))
         self.hidden_size_list = [_check_size(size, "each hidden size")
                                  for size in hidden_size_list]
@@ -449,12 +449,12 @@ class MultiLayerNet(_LayeredNet):
                    use_batchnorm):
         """Check and keep the settings other than the sizes and weights."""
         if not isinstance(activation, str) or activation.lower() not in ACTIVATION_LAYERS:
-            raise LayerError("unknown activation %r; expected one of %s"
+            raise ArgumentError("unknown activation %r; expected one of %s"
                              % (activation, ", ".join(ACTIVATION_LAYERS)))
         if isinstance(weight_decay_lambda, bool) or \
                 not isinstance(weight_decay_lambda, (int, float)) or \
                 not math.isfinite(weight_decay_lambda) or weight_decay_lambda < 0:
-            raise LayerError("weight_decay_lambda must be a number of at least 0, not %r"
+            raise ArgumentError("weight_decay_lambda must be a number of at least 0, not %r"
                              % (weight_decay_lambda,))
         self.activation = activation.lower()
         self.weight_decay_lambda = float(weight_decay_lambda)
@@ -508,7 +508,7 @@ class MultiLayerNet(_LayeredNet):
             for idx, size in enumerate(net.hidden_size_list, start=1):
                 for key in ("gamma%d" % idx, "beta%d" % idx):
                     if len(params.get(key, ())) != size:
-                        raise LayerError("batch normalisation needs %s of %d numbers"
+                        raise ArgumentError("batch normalisation needs %s of %d numbers"
                                          % (key, size))
         net.params = params
         net._build_layers(_rng(seed))
@@ -562,7 +562,7 @@ def load(file_name, networks=None):
         net = cls.from_params(params, **config)
     except TypeError as exc:
         raise ModelFileError("%s: bad config for %s: %s" % (name, kind, exc)) from None
-    except LayerError as exc:
+    except ArgumentError as exc:
         raise ModelFileError("%s: %s" % (name, exc)) from None
     net._set_running(net._read_running(data.get("running", {}), name))
     return net

@@ -29,14 +29,11 @@ from itertools import chain
 
 from pureml import convolution, matrix
 from pureml.activations import sigmoid
-from pureml.functions import DELTA, FunctionError, labels_of, softmax
+from pureml.functions import DELTA, labels_of, softmax
+from pureml.errors import ArgumentError
 
 __all__ = ["Affine", "Relu", "ReLU", "Sigmoid", "Tanh", "SoftmaxWithLoss", "Dropout",
-           "BatchNormalization", "Convolution", "Pooling", "LayerError"]
-
-
-class LayerError(FunctionError):
-    """A layer was given parameters or data of the wrong shape; the message says which."""
+           "BatchNormalization", "Convolution", "Pooling", "ArgumentError"]
 
 
 # ---------------------------------------------------------------------------
@@ -172,7 +169,7 @@ class Affine:
 
     def __init__(self, W, b):
         if not W or not isinstance(W[0], list) or len(W[0]) != len(b):
-            raise LayerError("Affine needs W as input_size rows of output_size numbers and "
+            raise ArgumentError("Affine needs W as input_size rows of output_size numbers and "
                              "b of output_size numbers; got W of %s rows%s and b of %d"
                              % (len(W), " of %d" % len(W[0]) if W and isinstance(W[0], list)
                                 else "", len(b)))
@@ -208,12 +205,12 @@ class Affine:
 
 
 def _check_batch(x, size, what):
-    """Raise LayerError unless x is a non-empty list of vectors of ``size`` numbers."""
+    """Raise ArgumentError unless x is a non-empty list of vectors of ``size`` numbers."""
     if not isinstance(x, list) or not x:
-        raise LayerError("%s must be a non-empty batch (a list of examples)" % what)
+        raise ArgumentError("%s must be a non-empty batch (a list of examples)" % what)
     for i, example in enumerate(x):
         if not isinstance(example, list) or len(example) != size:
-            raise LayerError("%s: example %d has %s; expected a list of %d numbers"
+            raise ArgumentError("%s: example %d has %s; expected a list of %d numbers"
                              % (what, i, "%d entries" % len(example)
                                 if isinstance(example, list) else type(example).__name__,
                                 size))
@@ -241,7 +238,7 @@ class SoftmaxWithLoss:
 
     def forward(self, x, t):
         if len(t) != len(x):
-            raise LayerError("the batch holds %d examples but t holds %d labels; they "
+            raise ArgumentError("the batch holds %d examples but t holds %d labels; they "
                              "must agree" % (len(x), len(t)))
         self.labels = labels_of(t, len(x[0]))
         self.t = t
@@ -268,10 +265,10 @@ class SoftmaxWithLoss:
 
 
 def _check_ratio(dropout_ratio):
-    """Return dropout_ratio as a float in [0, 1); LayerError otherwise."""
+    """Return dropout_ratio as a float in [0, 1); ArgumentError otherwise."""
     if isinstance(dropout_ratio, bool) or not isinstance(dropout_ratio, (int, float)) \
             or not 0.0 <= dropout_ratio < 1.0:
-        raise LayerError("dropout_ratio must be a number from 0 up to (not including) 1, "
+        raise ArgumentError("dropout_ratio must be a number from 0 up to (not including) 1, "
                          "not %r" % (dropout_ratio,))
     return float(dropout_ratio)
 
@@ -332,7 +329,7 @@ class BatchNormalization:
 
     def __init__(self, gamma, beta, momentum=0.9, running_mean=None, running_var=None):
         if len(gamma) != len(beta):
-            raise LayerError("gamma has %d entries but beta has %d; they must agree"
+            raise ArgumentError("gamma has %d entries but beta has %d; they must agree"
                              % (len(gamma), len(beta)))
         self.gamma = gamma
         self.beta = beta
@@ -421,27 +418,27 @@ class BatchNormalization:
 
 
 def _check_count(value, name, minimum):
-    """Return value if it is an int >= minimum; LayerError otherwise."""
+    """Return value if it is an int >= minimum; ArgumentError otherwise."""
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise LayerError("%s must be a whole number of at least %d, not %r"
+        raise ArgumentError("%s must be a whole number of at least %d, not %r"
                          % (name, minimum, value))
     return value
 
 
 def _check_images(x, channels, what):
-    """Raise LayerError unless x is a non-empty batch of images of ``channels`` equal-sized channels."""
+    """Raise ArgumentError unless x is a non-empty batch of images of ``channels`` equal-sized channels."""
     if not isinstance(x, list) or not x:
-        raise LayerError("%s must be a non-empty batch (a list of images)" % what)
+        raise ArgumentError("%s must be a non-empty batch (a list of images)" % what)
     shape = matrix.nested_shape(x[0])
     if len(shape) != 3 or shape[0] != channels:
-        raise LayerError("%s: an image must be %d channels of rows, not of shape %s"
+        raise ArgumentError("%s: an image must be %d channels of rows, not of shape %s"
                          % (what, channels, "x".join(map(str, shape)) or "a number"))
     for n, image in enumerate(x):
         if not isinstance(image, list) or len(image) != channels or any(
                 not isinstance(ch, list) or len(ch) != shape[1] or
                 any(not isinstance(row, list) or len(row) != shape[2] for row in ch)
                 for ch in image):
-            raise LayerError("%s: image %d is not %d x %d x %d like the first"
+            raise ArgumentError("%s: image %d is not %d x %d x %d like the first"
                              % (what, n, shape[0], shape[1], shape[2]))
     return shape
 
@@ -458,9 +455,9 @@ class Convolution:
 
     def __init__(self, W, b, stride=1, pad=0):
         if not (W and isinstance(W, list) and len(matrix.nested_shape(W)) == 4):
-            raise LayerError("Convolution needs W as FN filters x C channels x FH x FW")
+            raise ArgumentError("Convolution needs W as FN filters x C channels x FH x FW")
         if len(b) != len(W):
-            raise LayerError("Convolution has %d filters but %d biases" % (len(W), len(b)))
+            raise ArgumentError("Convolution has %d filters but %d biases" % (len(W), len(b)))
         self.W = W
         self.b = b
         self.stride = _check_count(stride, "stride", 1)

@@ -25,6 +25,7 @@ import urllib.request
 
 from pureml.data import idx
 from pureml.data.fileio import atomic_writer
+from pureml.errors import DataFileError
 
 TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
 TRAIN_LABELS = "train-labels-idx1-ubyte.gz"
@@ -86,7 +87,7 @@ _PIXEL_VALUES = tuple(value / 255 for value in range(256))
 _PIXEL_BYTES = tuple(range(256))     # load_mnist(normalize=False): 0-255 as ints
 
 
-class MissingDataError(FileNotFoundError):
+class MissingDataError(DataFileError, FileNotFoundError):
     """Some of a dataset's four files are not in the folder it was looked for in.
 
     ``folder`` is that folder, ``missing`` lists the absent file names and
@@ -112,15 +113,7 @@ class MissingDataError(FileNotFoundError):
                    command, self.dataset))
 
 
-class MNISTError(ValueError):
-    """A well-formed IDX file whose contents are not an MNIST-format dataset.
-
-    For example the image and label counts disagree, the images are not
-    28x28, or a label is outside 0-9.  The message names the file.
-    """
-
-
-class DownloadError(OSError):
+class DownloadError(DataFileError, OSError):
     """Every mirror failed for a file; the message lists what was tried and why.
 
     It also says which files to put in which folder by hand.  ``folder``,
@@ -224,7 +217,7 @@ def load_data(path=None, dataset="mnist", *, validation_size=VALIDATION_SIZE):
 
     ``path`` is the data root (default: ``data_root()``), or a folder that
     directly holds the four files.  Raises ``MissingDataError`` if files are
-    missing, ``idx.IDXError`` for a malformed file and ``MNISTError`` for
+    missing, ``idx.DataFileError`` for a malformed file and ``DataFileError`` for
     contents that are not MNIST-shaped.
     """
     found = _find_files(path, dataset, FILES)
@@ -324,7 +317,7 @@ def _read_pair(images_path, labels_path, table=_PIXEL_VALUES):
     pixels = _read_images(images_path)
     count = len(pixels) // IMAGE_SIZE
     if count != len(labels):
-        raise MNISTError("%s holds %d images but %s holds %d labels; they must agree"
+        raise DataFileError("%s holds %d images but %s holds %d labels; they must agree"
                          % (images_path, count, labels_path, len(labels)))
     return _pixel_rows(pixels, table), list(labels)
 
@@ -334,11 +327,11 @@ def _read_labels(path):
     type_code, shape, labels = idx.read_with_type(path)
     _check_ubyte(path, type_code, "labels")
     if len(shape) != 1:
-        raise MNISTError("%s: labels must have 1 dimension, but the shape is %s"
+        raise DataFileError("%s: labels must have 1 dimension, but the shape is %s"
                          % (path, "x".join(map(str, shape))))
     if labels and max(labels) >= CLASSES:
         position = next(i for i, label in enumerate(labels) if label >= CLASSES)
-        raise MNISTError("%s: label %d at position %d is outside 0-%d"
+        raise DataFileError("%s: label %d at position %d is outside 0-%d"
                          % (path, labels[position], position, CLASSES - 1))
     return labels
 
@@ -348,15 +341,15 @@ def _read_images(path):
     type_code, shape, pixels = idx.read_with_type(path)
     _check_ubyte(path, type_code, "images")
     if len(shape) != 3 or shape[1:] != (IMAGE_ROWS, IMAGE_COLUMNS):
-        raise MNISTError("%s: images must have shape Nx%dx%d, but the shape is %s"
+        raise DataFileError("%s: images must have shape Nx%dx%d, but the shape is %s"
                          % (path, IMAGE_ROWS, IMAGE_COLUMNS, "x".join(map(str, shape))))
     return pixels
 
 
 def _check_ubyte(path, type_code, what):
-    """Raise MNISTError unless ``type_code`` is ubyte."""
+    """Raise DataFileError unless ``type_code`` is ubyte."""
     if type_code != idx.UBYTE:
-        raise MNISTError("%s: %s must be unsigned bytes (type 0x%02x), not %s (0x%02x)"
+        raise DataFileError("%s: %s must be unsigned bytes (type 0x%02x), not %s (0x%02x)"
                          % (path, what, idx.UBYTE, idx.TYPE_NAMES[type_code], type_code))
 
 
@@ -417,7 +410,7 @@ def _keep_existing(path, name, md5, say):
     check = _read_images if name in (TRAIN_IMAGES, TEST_IMAGES) else _read_labels
     try:
         check(path)
-    except (idx.IDXError, MNISTError) as exc:
+    except (idx.DataFileError, DataFileError) as exc:
         say("%s is there but damaged, fetching it again (%s)" % (name, exc))
         return False
     say("%s is already there and reads as valid IDX data (its md5 is not the "

@@ -41,12 +41,12 @@ from pureml.arguments import (check_count, check_input, check_labelled_data,
                               check_measured_data, check_mini_batch, check_momentum,
                               check_nonnegative, check_positive, check_sizes, check_target,
                               check_training_data, lookup, one_hot)
-from pureml.errors import DivergenceError, ModelFileError, NetworkError
+from pureml.errors import DivergenceError, ModelFileError, ArgumentError
 from pureml.monitor import History, Monitor
 
 __all__ = ["Network", "load", "sigmoid", "sigmoid_prime", "QuadraticCost",
            "CrossEntropyCost", "LogLikelihoodCost", "Sigmoid", "Tanh", "ReLU",
-           "NetworkError", "DivergenceError", "ModelFileError", "History",
+           "ArgumentError", "DivergenceError", "ModelFileError", "History",
            "WEIGHT_INITIALIZERS"]
 
 
@@ -78,7 +78,7 @@ class Network:
         """
         self._setup(sizes, cost, activation, seed, rng)
         if weight_initializer not in WEIGHT_INITIALIZERS:
-            raise NetworkError("weight_initializer must be one of %s, not %r"
+            raise ArgumentError("weight_initializer must be one of %s, not %r"
                                % (", ".join(WEIGHT_INITIALIZERS), weight_initializer))
         getattr(self, weight_initializer + "_weight_initializer")()
 
@@ -93,12 +93,12 @@ class Network:
         a network: from the file's own numbers.
         """
         if not weights or len(weights) != len(biases):
-            raise NetworkError("weights and biases must be lists of the same number (at "
+            raise ArgumentError("weights and biases must be lists of the same number (at "
                                "least 1) of layers; got %d and %d" % (len(weights), len(biases)))
         sizes = [len(weights[0][0]) if weights[0] else 0] + [len(w) for w in weights]
         for l, (w, b) in enumerate(zip(weights, biases)):
             if len(b) != len(w) or any(len(row) != sizes[l] for row in w):
-                raise NetworkError("layer %d's weights must be %d rows of %d numbers, with "
+                raise ArgumentError("layer %d's weights must be %d rows of %d numbers, with "
                                    "as many biases" % (l + 1, sizes[l + 1], sizes[l]))
         net = cls.__new__(cls)
         net._setup(sizes, cost, activation, seed, rng)
@@ -112,9 +112,9 @@ class Network:
         self.cost = lookup(cost, COSTS, "cost")
         self.activation = lookup(activation, ACTIVATIONS, "activation")
         if rng is not None and seed is not None:
-            raise NetworkError("give a seed or an rng, not both")
+            raise ArgumentError("give a seed or an rng, not both")
         if rng is not None and not isinstance(rng, random.Random):
-            raise NetworkError("rng must be a random.Random, not %s"
+            raise ArgumentError("rng must be a random.Random, not %s"
                                % type(rng).__name__)
         self.rng = rng if rng is not None else random.Random(seed)
         self._velocities = None
@@ -235,7 +235,7 @@ class Network:
         needs_evaluation = (monitor_evaluation_cost or monitor_evaluation_accuracy
                             or early_stopping_n or eta_schedule_n)
         if needs_evaluation and evaluation_data is None:
-            raise NetworkError("monitoring, early stopping and the eta schedule "
+            raise ArgumentError("monitoring, early stopping and the eta schedule "
                                "need evaluation_data (or test_data)")
 
         monitor = Monitor(self, training_data, test_data, evaluation_data, eta, lmbda,
@@ -302,7 +302,7 @@ class Network:
         lmbda = check_nonnegative(lmbda, "lmbda")
         mu = check_momentum(mu)
         if lmbda and not (isinstance(n, int) and n > 0):
-            raise NetworkError("L2 regularisation needs n, the size of the "
+            raise ArgumentError("L2 regularisation needs n, the size of the "
                                "training set, as a positive int; got %r" % (n,))
         return self._update_mini_batch(xs, ys, eta, lmbda, n, mu, return_cost)
 
@@ -470,7 +470,7 @@ class Network:
         """
         data = check_measured_data(self.sizes, data, "data")     # here, not in a worker
         if not data:
-            raise NetworkError("total_cost needs at least one example")
+            raise ArgumentError("total_cost needs at least one example")
         lmbda = check_nonnegative(lmbda, "lmbda")
         cost = 0.0
         for c in processes.measure(self._costs, data, processes.resolve_data_workers(workers)):
@@ -547,7 +547,7 @@ def load(filename, network_class=None):
                              "layer sizes must be ints, not %s" % (name, modelfile.kind(odd[0])))
     try:
         sizes = check_sizes(sizes)
-    except NetworkError as e:
+    except ArgumentError as e:
         raise ModelFileError("%s: %s" % (name, e)) from None
     cost = modelfile.name_in(data["cost"], COSTS, "cost", "cost", name)
     activation = modelfile.name_in(data.get("activation", "sigmoid"), ACTIVATIONS,

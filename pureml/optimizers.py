@@ -25,31 +25,28 @@ where * is element-wise and t counts the updates.
 import math
 
 from pureml import matrix
+from pureml.errors import ArgumentError
 
 __all__ = ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "OPTIMIZERS",
-           "OptimizerError", "make_optimizer"]
+           "ArgumentError", "make_optimizer"]
 
 EPSILON = 1e-7      # the book's constant under the square roots
 
 
-class OptimizerError(ValueError):
-    """An optimizer setting or a params/grads pair is not valid; the message says why."""
-
-
 def _check_rate(value, name):
-    """Return value as a float if it is a finite number > 0; OptimizerError otherwise."""
+    """Return value as a float if it is a finite number > 0; ArgumentError otherwise."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) \
             or not math.isfinite(value) or value <= 0:
-        raise OptimizerError("%s must be a finite number greater than 0, not %r"
+        raise ArgumentError("%s must be a finite number greater than 0, not %r"
                              % (name, value))
     return float(value)
 
 
 def _check_fraction(value, name):
-    """Return value as a float in [0, 1); OptimizerError otherwise."""
+    """Return value as a float in [0, 1); ArgumentError otherwise."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) \
             or not 0.0 <= value < 1.0:
-        raise OptimizerError("%s must be a number from 0 up to (not including) 1, not %r"
+        raise ArgumentError("%s must be a number from 0 up to (not including) 1, not %r"
                              % (name, value))
     return float(value)
 
@@ -68,11 +65,11 @@ def _pairs(params, grads):
     """Yield (key, parameter rows, gradient rows) for each key of params, checking shapes."""
     for key in params:
         if key not in grads:
-            raise OptimizerError("grads has no %r; it must hold a gradient for every "
+            raise ArgumentError("grads has no %r; it must hold a gradient for every "
                                  "parameter (%s)" % (key, ", ".join(params)))
         p, g = _rows(params[key]), _rows(grads[key])
         if len(p) != len(g) or any(len(prow) != len(grow) for prow, grow in zip(p, g)):
-            raise OptimizerError("grads[%r] does not have the shape of params[%r]"
+            raise ArgumentError("grads[%r] does not have the shape of params[%r]"
                                  % (key, key))
         yield key, p, g
 
@@ -205,10 +202,10 @@ OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "nesterov": Nesterov,
 def make_optimizer(name, optimizer_param=None):
     """Return the optimizer called ``name`` (any case), built with the dict optimizer_param."""
     if not isinstance(name, str) or name.lower() not in OPTIMIZERS:
-        raise OptimizerError("unknown optimizer %r; expected one of %s"
+        raise ArgumentError("unknown optimizer %r; expected one of %s"
                              % (name, ", ".join(cls.__name__ for cls in OPTIMIZERS.values())))
     cls = OPTIMIZERS[name.lower()]
     try:
         return cls(**(optimizer_param or {}))
     except TypeError as exc:
-        raise OptimizerError("bad optimizer_param for %s: %s" % (cls.__name__, exc)) from None
+        raise ArgumentError("bad optimizer_param for %s: %s" % (cls.__name__, exc)) from None

@@ -29,20 +29,16 @@ import sys
 
 from pureml.parallel import trainer as parallel_trainer
 from pureml.display import terminal
-from pureml.layers import LayerError
 from pureml.optimizers import make_optimizer
+from pureml.errors import ArgumentError
 
-__all__ = ["Trainer", "TrainerError"]
-
-
-class TrainerError(LayerError):
-    """Training data or settings of the wrong form; the message says what was expected."""
+__all__ = ["Trainer", "ArgumentError"]
 
 
 def _check_count(value, name, minimum=1):
-    """Return value if it is an int >= minimum; TrainerError otherwise."""
+    """Return value if it is an int >= minimum; ArgumentError otherwise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise TrainerError("%s must be a whole number of at least %d, not %r"
+        raise ArgumentError("%s must be a whole number of at least %d, not %r"
                            % (name, minimum, value))
     return int(value)
 
@@ -52,11 +48,11 @@ def _check_pair(x, t, what):
     try:
         x, t = list(x), list(t)
     except TypeError:
-        raise TrainerError("%s must be lists of examples and labels" % what) from None
+        raise ArgumentError("%s must be lists of examples and labels" % what) from None
     if not x:
-        raise TrainerError("%s holds no examples" % what)
+        raise ArgumentError("%s holds no examples" % what)
     if len(x) != len(t):
-        raise TrainerError("%s: %d examples but %d labels; they must agree"
+        raise ArgumentError("%s: %d examples but %d labels; they must agree"
                            % (what, len(x), len(t)))
     return x, t
 
@@ -86,7 +82,7 @@ class Trainer:
         self.x_test, self.t_test = _check_pair(x_test, t_test, "the test data")
         if isinstance(epochs, bool) or not isinstance(epochs, (int, float)) or \
                 not math.isfinite(epochs) or epochs < 0:
-            raise TrainerError("epochs must be a number of at least 0, not %r" % (epochs,))
+            raise ArgumentError("epochs must be a number of at least 0, not %r" % (epochs,))
         self.epochs = epochs
         self.batch_size = _check_count(mini_batch_size, "mini_batch_size")
         if evaluate_sample_num_per_epoch is not None:
@@ -123,7 +119,7 @@ class Trainer:
         grads = self.network.gradient(x_batch, t_batch)
         loss = self.network.last_loss
         if not math.isfinite(loss):
-            raise TrainerError("the loss became %r at step %d: the learning rate is too "
+            raise ArgumentError("the loss became %r at step %d: the learning rate is too "
                                "large; try a smaller lr" % (loss, self.current_iter))
         split = self._split
         self.optimizer.update(split.params if split else self.network.params, grads)

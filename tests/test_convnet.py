@@ -121,17 +121,17 @@ class SimpleConvNetTest(NestedAlmostEqual, unittest.TestCase):
                        {"input_dim": (1, 4, 4), "conv_param": {"filter_size": 5}},
                        {"input_dim": (1, 5, 5), "conv_param": {"filter_size": 5}}):
             with self.subTest(**kwargs):
-                with self.assertRaises(layers.LayerError):
+                with self.assertRaises(layers.ArgumentError):
                     convnet.SimpleConvNet(**kwargs)
 
     def test_padding_no_less_than_the_filter(self):
-        with self.assertRaisesRegex(layers.LayerError, r"conv_param\['pad'\] must be less than "
+        with self.assertRaisesRegex(layers.ArgumentError, r"conv_param\['pad'\] must be less than "
                                                        r"filter_size \(3\), not 1000000"):
             convnet.SimpleConvNet(input_dim=(1, 8, 8), conv_param={
                 "filter_num": 2, "filter_size": 3, "pad": 10 ** 6, "stride": 10 ** 6})
 
     def test_an_input_of_the_wrong_size(self):
-        with self.assertRaises(layers.LayerError):
+        with self.assertRaises(layers.ArgumentError):
             tiny_net().predict([[0.0] * 10])
 
 
@@ -193,11 +193,11 @@ class Network3Test(NestedAlmostEqual, unittest.TestCase):
         self.assertIsNotNone(test)
 
     def test_the_last_layer_must_be_softmax(self):
-        with self.assertRaises(layers.LayerError):
+        with self.assertRaises(layers.ArgumentError):
             convnet.ConvNetwork([convnet.FullyConnectedLayer(4, 2)], 1)
 
     def test_filters_and_images_that_disagree(self):
-        with self.assertRaises(layers.LayerError):
+        with self.assertRaises(layers.ArgumentError):
             convnet.ConvPoolLayer(filter_shape=(2, 3, 3, 3), image_shape=(1, 1, 8, 8))
 
 

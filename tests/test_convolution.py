@@ -151,7 +151,7 @@ class CollectorTest(unittest.TestCase):
 
 class ShapeTest(unittest.TestCase):
     def test_a_filter_larger_than_the_image(self):
-        with self.assertRaises(convolution.ConvolutionError):
+        with self.assertRaises(convolution.ArgumentError):
             convolution.output_size(4, 6, 1, 0)
 
     def test_use_switches_and_restores(self):

@@ -6,7 +6,7 @@ import random
 import unittest
 
 from pureml.data import expand
-from pureml.data.expand import DISPLACEMENTS, ExpandError
+from pureml.data.expand import DISPLACEMENTS, ArgumentError
 
 
 def load_tests(loader, tests, ignore):
@@ -112,22 +112,22 @@ class ShiftTest(unittest.TestCase):
                          expand.shift_image(as_nested(x), 1, 0))
 
     def test_images_of_the_wrong_form_are_named(self):
-        with self.assertRaisesRegex(ExpandError, "rows of 28 pixels, not a list of 783"):
+        with self.assertRaisesRegex(ArgumentError, "rows of 28 pixels, not a list of 783"):
             expand.shift([0.0] * 783, 1, 0)
-        with self.assertRaisesRegex(ExpandError, "rows of 28 pixels, not a list of 0"):
+        with self.assertRaisesRegex(ArgumentError, "rows of 28 pixels, not a list of 0"):
             expand.shift([], 1, 0)
-        with self.assertRaisesRegex(ExpandError, "not tuple"):
+        with self.assertRaisesRegex(ArgumentError, "not tuple"):
             expand.shift((0.0,) * 784, 1, 0)
-        with self.assertRaisesRegex(ExpandError, "rows of the same length"):
+        with self.assertRaisesRegex(ArgumentError, "rows of the same length"):
             expand.shift_image([[[1.0, 2.0], [3.0]]], 1, 0)
-        with self.assertRaisesRegex(ExpandError, "a list of channels"):
+        with self.assertRaisesRegex(ArgumentError, "a list of channels"):
             expand.shift_image([], 0, 1)
         for dy in (0.5, True, "1", None):
-            with self.assertRaisesRegex(ExpandError, "dy must be a whole number"):
+            with self.assertRaisesRegex(ArgumentError, "dy must be a whole number"):
                 expand.shift([0.0] * 784, dy, 0)
-        with self.assertRaisesRegex(ExpandError, "width must be a whole number of at least 1"):
+        with self.assertRaisesRegex(ArgumentError, "width must be a whole number of at least 1"):
             expand.shift([0.0] * 784, 0, 0, width=0)
-        self.assertTrue(issubclass(ExpandError, ValueError))
+        self.assertTrue(issubclass(ArgumentError, ValueError))
 
 
 class TheBooksVariantsTest(unittest.TestCase):
@@ -144,7 +144,7 @@ class TheBooksVariantsTest(unittest.TestCase):
         self.assertEqual(len(two), 25)
         self.assertEqual(set(two), {(dy, dx) for dy in range(-2, 3) for dx in range(-2, 3)})
         self.assertTrue(set(DISPLACEMENTS) <= set(expand.displacements(1)))
-        with self.assertRaisesRegex(ExpandError, "at least 0, not -1"):
+        with self.assertRaisesRegex(ArgumentError, "at least 0, not -1"):
             expand.displacements(-1)
 
     def test_expand_data_is_the_books_expanded_set(self):
@@ -162,9 +162,9 @@ class TheBooksVariantsTest(unittest.TestCase):
         self.assertNotEqual(labels, [3] * 5 + [8] * 5)
 
     def test_expand_data_refuses_what_is_not_a_set(self):
-        with self.assertRaisesRegex(ExpandError, "2 images but 1 labels"):
+        with self.assertRaisesRegex(ArgumentError, "2 images but 1 labels"):
             expand.expand_data(([[0.0] * 784] * 2, [1]))
-        with self.assertRaisesRegex(ExpandError, "a pair \\(images, labels\\)"):
+        with self.assertRaisesRegex(ArgumentError, "a pair \\(images, labels\\)"):
             expand.expand_data([[0.0] * 784])
 
 
@@ -199,7 +199,7 @@ class DisplacedTest(unittest.TestCase):
 
     def test_variants_must_be_pairs(self):
         for variants in ((), ((1,),), ((0.5, 0),), 3):
-            with self.assertRaises(ExpandError):
+            with self.assertRaises(ArgumentError):
                 expand.displaced([numbered_image()], random.Random(8), variants)
 
 

@@ -52,24 +52,24 @@ class CrossEntropyErrorTest(unittest.TestCase):
                                -math.log(1e-7))
 
     def test_a_label_out_of_range(self):
-        with self.assertRaises(functions.FunctionError) as caught:
+        with self.assertRaises(functions.ArgumentError) as caught:
             functions.cross_entropy_error([[0.5, 0.5]], [2])
         self.assertIn("from 0 to 1", str(caught.exception))
 
     def test_a_one_hot_label_of_the_wrong_length(self):
-        with self.assertRaises(functions.FunctionError):
+        with self.assertRaises(functions.ArgumentError):
             functions.cross_entropy_error([[0.5, 0.5]], [[0, 0, 1]])
 
     def test_a_label_that_is_neither(self):
-        with self.assertRaises(functions.FunctionError):
+        with self.assertRaises(functions.ArgumentError):
             functions.cross_entropy_error([[0.5, 0.5]], ["1"])
 
     def test_batch_and_labels_of_different_sizes(self):
-        with self.assertRaises(functions.FunctionError):
+        with self.assertRaises(functions.ArgumentError):
             functions.cross_entropy_error([[0.5, 0.5], [0.5, 0.5]], [1])
 
     def test_is_a_value_error(self):
-        self.assertTrue(issubclass(functions.FunctionError, ValueError))
+        self.assertTrue(issubclass(functions.ArgumentError, ValueError))
 
 
 class NumericalGradientTest(NestedAlmostEqual, unittest.TestCase):

@@ -69,11 +69,11 @@ class CheckerTest(unittest.TestCase):
         self.assertEqual(result.checked, 4 + 2 + 3)
 
     def test_bad_h(self):
-        with self.assertRaises(gradcheck.GradcheckError):
+        with self.assertRaises(gradcheck.ArgumentError):
             gradcheck.check(Network([2, 2], seed=1), [0.0, 0.0], [1.0, 0.0], h=0)
 
     def test_lmbda_without_n(self):
-        with self.assertRaises(gradcheck.GradcheckError):
+        with self.assertRaises(gradcheck.ArgumentError):
             gradcheck.check(Network([2, 2], seed=1), [0.0, 0.0], [1.0, 0.0], lmbda=1.0, n=0)
 
 

@@ -226,18 +226,18 @@ class WriteErrorTest(TempDirTest):
 
 
 class MalformedFileTest(TempDirTest):
-    """Every malformed file raises IDXError naming the file."""
+    """Every malformed file raises DataFileError naming the file."""
 
     def assertIDXError(self, path, reason):
-        """Fail unless reading ``path`` raises IDXError naming it and matching ``reason``."""
-        with self.assertRaisesRegex(idx.IDXError, reason) as caught:
+        """Fail unless reading ``path`` raises DataFileError naming it and matching ``reason``."""
+        with self.assertRaisesRegex(idx.DataFileError, reason) as caught:
             idx.read(path)
         self.assertIn(path, str(caught.exception))
         self.assertEqual(caught.exception.filename, path)
         return caught.exception
 
     def test_is_a_value_error(self):
-        self.assertTrue(issubclass(idx.IDXError, ValueError))
+        self.assertTrue(issubclass(idx.DataFileError, ValueError))
 
     def test_empty_file(self):
         self.assertIDXError(self.save("empty.idx", b""), "empty")
@@ -292,7 +292,7 @@ class MalformedFileTest(TempDirTest):
                 buffer[:len(chunk)] = chunk
                 return len(chunk)
 
-        with self.assertRaisesRegex(idx.IDXError, "truncated") as caught:
+        with self.assertRaisesRegex(idx.DataFileError, "truncated") as caught:
             idx.read(Pipe())
         self.assertIn("'pipe'", str(caught.exception))
 
@@ -356,17 +356,17 @@ class MalformedFileTest(TempDirTest):
     def test_missing_file_is_an_os_error(self):
         with self.assertRaises(FileNotFoundError) as caught:
             idx.read(self.path("nowhere.idx"))
-        self.assertNotIsInstance(caught.exception, idx.IDXError)
+        self.assertNotIsInstance(caught.exception, idx.DataFileError)
 
     def test_file_object_is_named_by_repr_of_its_name(self):
         path = self.save("named.idx", b"\x00\x00\x08\x00")
         with open(path, "rb") as f:
-            with self.assertRaisesRegex(idx.IDXError, "zero dimensions") as caught:
+            with self.assertRaisesRegex(idx.DataFileError, "zero dimensions") as caught:
                 idx.read(f)
         self.assertIn(repr(path), str(caught.exception))
 
     def test_nameless_file_object_is_called_bytes(self):
-        with self.assertRaisesRegex(idx.IDXError, "^<bytes>: the file is empty"):
+        with self.assertRaisesRegex(idx.DataFileError, "^<bytes>: the file is empty"):
             idx.read(io.BytesIO(b""))
 
     def test_source_must_be_path_or_file(self):

@@ -151,12 +151,12 @@ class TwoLayerNetTest(NestedAlmostEqual, unittest.TestCase):
     def test_bad_sizes(self):
         for args in ((0, 5, 2), (4, -1, 2), (4, 5, 2.0), ("784", 50, 10)):
             with self.subTest(args=args):
-                with self.assertRaises(layers.LayerError):
+                with self.assertRaises(layers.ArgumentError):
                     layernet.TwoLayerNet(*args)
 
     def test_input_of_the_wrong_width(self):
         net = layernet.TwoLayerNet(4, 3, 2, seed=0)
-        with self.assertRaises(layers.LayerError) as caught:
+        with self.assertRaises(layers.ArgumentError) as caught:
             net.predict([[1.0, 2.0, 3.0]])
         self.assertIn("expected a list of 4 numbers", str(caught.exception))
 
@@ -168,7 +168,7 @@ class TwoLayerNetTest(NestedAlmostEqual, unittest.TestCase):
 
     def test_accuracy_of_data_and_labels_that_disagree(self):
         net = layernet.TwoLayerNet(4, 3, 2, seed=0)
-        with self.assertRaises(layers.LayerError):
+        with self.assertRaises(layers.ArgumentError):
             net.accuracy([[0.0] * 4] * 3, [0, 1])
 
 
@@ -204,22 +204,22 @@ class MultiLayerNetTest(unittest.TestCase):
         self.assertEqual(net.predict(x), net.predict(x))
 
     def test_unknown_activation(self):
-        with self.assertRaises(layers.LayerError) as caught:
+        with self.assertRaises(layers.ArgumentError) as caught:
             layernet.MultiLayerNet(4, [3], 2, activation="softplus")
         self.assertIn("relu", str(caught.exception))
 
     def test_bad_weight_init(self):
-        with self.assertRaises(layers.LayerError):
+        with self.assertRaises(layers.ArgumentError):
             layernet.MultiLayerNet(4, [3], 2, weight_init_std="glorot")
 
     def test_bad_hidden_sizes(self):
         for hidden in ("100", [100, 0], None):
             with self.subTest(hidden=hidden):
-                with self.assertRaises(layers.LayerError):
+                with self.assertRaises(layers.ArgumentError):
                     layernet.MultiLayerNet(4, hidden, 2)
 
     def test_negative_weight_decay(self):
-        with self.assertRaises(layers.LayerError):
+        with self.assertRaises(layers.ArgumentError):
             layernet.MultiLayerNet(4, [3], 2, weight_decay_lambda=-1)
 
 

@@ -250,27 +250,27 @@ class ConvolutionLayerTest(unittest.TestCase):
 
     def test_images_of_the_wrong_channel_count(self):
         layer = layers.Convolution([[[[1.0]], [[1.0]]]], [0.0])        # expects 2 channels
-        with self.assertRaises(layers.LayerError) as caught:
+        with self.assertRaises(layers.ArgumentError) as caught:
             layer.forward([[[[1.0, 2.0]]]])
         self.assertIn("2 channels", str(caught.exception))
 
     def test_images_of_different_sizes(self):
         layer = layers.Convolution([[[[1.0]]]], [0.0])
-        with self.assertRaises(layers.LayerError):
+        with self.assertRaises(layers.ArgumentError):
             layer.forward([[[[1.0, 2.0]]], [[[1.0]]]])
 
     def test_biases_that_do_not_match(self):
-        with self.assertRaises(layers.LayerError):
+        with self.assertRaises(layers.ArgumentError):
             layers.Convolution([[[[1.0]]]], [0.0, 0.0])
 
     def test_bad_stride_and_pad(self):
         for kwargs in ({"stride": 0}, {"pad": -1}, {"stride": 1.5}):
             with self.subTest(**kwargs):
-                with self.assertRaises(layers.LayerError):
+                with self.assertRaises(layers.ArgumentError):
                     layers.Convolution([[[[1.0]]]], [0.0], **kwargs)
 
     def test_pooling_arguments(self):
-        with self.assertRaises(layers.LayerError):
+        with self.assertRaises(layers.ArgumentError):
             layers.Pooling(0, 2)
 
 
@@ -300,20 +300,20 @@ class AffineTest(NestedAlmostEqual, unittest.TestCase):
 
     def test_an_example_of_the_wrong_length(self):
         layer = layers.Affine([[1.0], [2.0]], [0.0])
-        with self.assertRaises(layers.LayerError) as caught:
+        with self.assertRaises(layers.ArgumentError) as caught:
             layer.forward([[1.0, 2.0], [1.0, 2.0, 3.0]])
         self.assertIn("example 1 has 3 entries; expected a list of 2", str(caught.exception))
 
     def test_an_empty_batch(self):
-        with self.assertRaises(layers.LayerError):
+        with self.assertRaises(layers.ArgumentError):
             layers.Affine([[1.0]], [0.0]).forward([])
 
     def test_W_and_b_that_disagree(self):
-        with self.assertRaises(layers.LayerError):
+        with self.assertRaises(layers.ArgumentError):
             layers.Affine([[1.0, 2.0]], [0.0])
 
     def test_W_that_is_not_a_matrix(self):
-        with self.assertRaises(layers.LayerError):
+        with self.assertRaises(layers.ArgumentError):
             layers.Affine([1.0, 2.0], [0.0, 0.0])
 
 
@@ -325,7 +325,7 @@ class SoftmaxWithLossTest(unittest.TestCase):
         self.assertAlmostEqual(loss, -(math.log(1e-7) + math.log(1.0 + 1e-7)) / 2, 6)
 
     def test_labels_and_batch_of_different_sizes(self):
-        with self.assertRaises(layers.LayerError):
+        with self.assertRaises(layers.ArgumentError):
             layers.SoftmaxWithLoss().forward([[0.0, 1.0]], [0, 1])
 
     def test_a_label_out_of_range(self):
@@ -352,17 +352,17 @@ class DropoutTest(unittest.TestCase):
     def test_bad_ratios(self):
         for ratio in (-0.1, 1.0, "0.5", float("nan")):
             with self.subTest(ratio=ratio):
-                with self.assertRaises(layers.LayerError):
+                with self.assertRaises(layers.ArgumentError):
                     layers.Dropout(ratio)
 
 
 class BatchNormalizationTest(unittest.TestCase):
     def test_gamma_and_beta_of_different_lengths(self):
-        with self.assertRaises(layers.LayerError):
+        with self.assertRaises(layers.ArgumentError):
             layers.BatchNormalization([1.0, 1.0], [0.0])
 
     def test_input_of_the_wrong_width(self):
-        with self.assertRaises(layers.LayerError):
+        with self.assertRaises(layers.ArgumentError):
             layers.BatchNormalization([1.0, 1.0], [0.0, 0.0]).forward([[1.0, 2.0, 3.0]])
 
 

@@ -228,7 +228,7 @@ class LoadMnistTest(TempDirTest):
     def test_a_malformed_file_is_an_idx_error(self):
         with open(os.path.join(self.folder, mnist.TRAIN_LABELS), "wb") as f:
             f.write(b"\x00\x00\x08\x01\x00\x00\x00\x09\x01")    # claims 9 labels, holds 1
-        with self.assertRaises(idx.IDXError):
+        with self.assertRaises(idx.DataFileError):
             mnist.load_mnist(self.root)
 
 
@@ -285,7 +285,7 @@ class MissingDataTest(TempDirTest):
 
 
 class BadContentTest(TempDirTest):
-    """Well-formed IDX files with the wrong contents give MNISTError naming the file."""
+    """Well-formed IDX files with the wrong contents give DataFileError naming the file."""
 
     def setUp(self):
         super().setUp()
@@ -298,13 +298,13 @@ class BadContentTest(TempDirTest):
         return path
 
     def assertMNISTError(self, path, reason):
-        """Fail unless loading raises MNISTError naming ``path`` and matching ``reason``."""
-        with self.assertRaisesRegex(mnist.MNISTError, reason) as caught:
+        """Fail unless loading raises DataFileError naming ``path`` and matching ``reason``."""
+        with self.assertRaisesRegex(mnist.DataFileError, reason) as caught:
             mnist.load_data(self.root, validation_size=2)
         self.assertIn(path, str(caught.exception))
 
     def test_is_a_value_error(self):
-        self.assertTrue(issubclass(mnist.MNISTError, ValueError))
+        self.assertTrue(issubclass(mnist.DataFileError, ValueError))
 
     def test_counts_disagree(self):
         path = self.replace(mnist.TRAIN_LABELS, (6,), bytes(6))
@@ -334,7 +334,7 @@ class BadContentTest(TempDirTest):
         path = os.path.join(self.folder, mnist.TRAIN_IMAGES)
         with open(path, "wb") as f:
             f.write(b"not an IDX file")
-        with self.assertRaisesRegex(idx.IDXError, "bad magic number") as caught:
+        with self.assertRaisesRegex(idx.DataFileError, "bad magic number") as caught:
             mnist.load_data(self.root, validation_size=2)
         self.assertIn(path, str(caught.exception))
 

@@ -17,7 +17,7 @@ import unittest
 
 from pureml import network
 from pureml.data import modelfile
-from pureml.errors import ModelFileError, NetworkError
+from pureml.errors import ArgumentError, ModelFileError, PuremlError
 
 try:
     import resource
@@ -82,7 +82,7 @@ class ReadJsonTest(TempFiles):
             modelfile.read_json(os.path.join(self.folder, "absent.json"))
 
     def test_errors_are_value_errors(self):
-        self.assertTrue(issubclass(ModelFileError, NetworkError))
+        self.assertTrue(issubclass(ModelFileError, PuremlError))
         self.assertTrue(issubclass(ModelFileError, ValueError))
         self.assertIs(network.ModelFileError, ModelFileError)
 

@@ -8,7 +8,7 @@ import unittest
 
 from pureml import gradcheck, matrix, mnist
 from pureml.network import (CrossEntropyCost, DivergenceError, LogLikelihoodCost,
-                            Network, NetworkError, QuadraticCost, ReLU, Sigmoid, Tanh)
+                            Network, ArgumentError, QuadraticCost, ReLU, Sigmoid, Tanh)
 from tests.support import (NestedAlmostEqual, UsesKernels, real_data_root,
                            requires_real_data)
 
@@ -361,150 +361,150 @@ class BadInputTest(unittest.TestCase):
         self.net = Network([2, 3, 2], seed=0)
 
     def test_errors_are_value_errors(self):
-        self.assertTrue(issubclass(NetworkError, ValueError))
+        self.assertTrue(issubclass(ArgumentError, ValueError))
 
     def test_sizes_with_one_layer(self):
-        with self.assertRaisesRegex(NetworkError, "at least two layers"):
+        with self.assertRaisesRegex(ArgumentError, "at least two layers"):
             Network([784])
 
     def test_sizes_empty(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             Network([])
 
     def test_sizes_not_a_list(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             Network(784)
 
     def test_sizes_zero(self):
-        with self.assertRaisesRegex(NetworkError, "at least 1"):
+        with self.assertRaisesRegex(ArgumentError, "at least 1"):
             Network([784, 0, 10])
 
     def test_sizes_negative(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             Network([784, -30, 10])
 
     def test_sizes_float(self):
-        with self.assertRaisesRegex(NetworkError, "must be ints"):
+        with self.assertRaisesRegex(ArgumentError, "must be ints"):
             Network([784, 30.0, 10])
 
     def test_sizes_bool(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             Network([True, 3])
 
     def test_unknown_cost(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             Network([2, 2], cost="HingeCost")
 
     def test_unknown_activation(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             Network([2, 2], activation="swish")
 
     def test_unknown_initializer(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             Network([2, 2], weight_initializer="zeros")
 
     def test_seed_and_rng_together(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             Network([2, 2], seed=1, rng=random.Random(1))
 
     def test_input_of_wrong_length_in_feedforward(self):
-        with self.assertRaisesRegex(NetworkError, "3 entries; this network expects 2"):
+        with self.assertRaisesRegex(ArgumentError, "3 entries; this network expects 2"):
             self.net.feedforward([1.0, 2.0, 3.0])
 
     def test_input_of_wrong_length_in_backprop(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             self.net.backprop([1.0], [1.0, 0.0])
 
     def test_input_of_wrong_length_in_training_data(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             self.net.SGD([([1.0], [1.0, 0.0])], 1, 1, 1.0)
 
     def test_input_not_a_list(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             self.net.feedforward(3.0)
 
     def test_label_of_wrong_length(self):
-        with self.assertRaisesRegex(NetworkError, "label has 3 entries"):
+        with self.assertRaisesRegex(ArgumentError, "label has 3 entries"):
             self.net.SGD([([1.0, 2.0], [1.0, 0.0, 0.0])], 1, 1, 1.0)
 
     def test_int_label_in_training_data(self):
-        with self.assertRaisesRegex(NetworkError, "one-hot"):
+        with self.assertRaisesRegex(ArgumentError, "one-hot"):
             self.net.SGD([([1.0, 2.0], 1)], 1, 1, 1.0)
 
     def test_label_of_wrong_length_in_backprop(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             self.net.backprop([1.0, 2.0], [1.0])
 
     def test_test_label_out_of_range(self):
-        with self.assertRaisesRegex(NetworkError, "from 0 to 1"):
+        with self.assertRaisesRegex(ArgumentError, "from 0 to 1"):
             self.net.evaluate([([1.0, 2.0], 2)])
 
     def test_test_label_one_hot(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             self.net.SGD(XOR_TO_2, 1, 1, 1.0, test_data=[([1.0, 2.0], [1.0, 0.0])])
 
     def test_example_not_a_pair(self):
-        with self.assertRaisesRegex(NetworkError, "pair"):
+        with self.assertRaisesRegex(ArgumentError, "pair"):
             self.net.SGD([[1.0, 2.0, 3.0]], 1, 1, 1.0)
 
     def test_empty_training_data(self):
-        with self.assertRaisesRegex(NetworkError, "empty"):
+        with self.assertRaisesRegex(ArgumentError, "empty"):
             self.net.SGD([], 1, 1, 1.0)
 
     def test_empty_mini_batch(self):
-        with self.assertRaisesRegex(NetworkError, "at least one example"):
+        with self.assertRaisesRegex(ArgumentError, "at least one example"):
             self.net.update_mini_batch([], 1.0)
 
     def test_mini_batch_size_zero(self):
-        with self.assertRaisesRegex(NetworkError, "mini_batch_size must be at least 1"):
+        with self.assertRaisesRegex(ArgumentError, "mini_batch_size must be at least 1"):
             self.net.SGD(XOR_TO_2, 1, 0, 1.0)
 
     def test_mini_batch_size_float(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             self.net.SGD(XOR_TO_2, 1, 2.5, 1.0)
 
     def test_negative_epochs(self):
-        with self.assertRaisesRegex(NetworkError, "epochs must be at least 0"):
+        with self.assertRaisesRegex(ArgumentError, "epochs must be at least 0"):
             self.net.SGD(XOR_TO_2, -1, 1, 1.0)
 
     def test_eta_nan(self):
-        with self.assertRaisesRegex(NetworkError, "eta must be a finite number"):
+        with self.assertRaisesRegex(ArgumentError, "eta must be a finite number"):
             self.net.SGD(XOR_TO_2, 1, 1, math.nan)
 
     def test_eta_inf(self):
-        with self.assertRaisesRegex(NetworkError, "eta must be a finite number"):
+        with self.assertRaisesRegex(ArgumentError, "eta must be a finite number"):
             self.net.SGD(XOR_TO_2, 1, 1, math.inf)
 
     def test_eta_inf_in_update_mini_batch(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             self.net.update_mini_batch(XOR_TO_2, -math.inf)
 
     def test_eta_zero(self):
-        with self.assertRaisesRegex(NetworkError, "greater than 0"):
+        with self.assertRaisesRegex(ArgumentError, "greater than 0"):
             self.net.SGD(XOR_TO_2, 1, 1, 0.0)
 
     def test_eta_string(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             self.net.SGD(XOR_TO_2, 1, 1, "3.0")
 
     def test_negative_lmbda(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             self.net.SGD(XOR_TO_2, 1, 1, 1.0, lmbda=-1.0)
 
     def test_lmbda_without_n(self):
-        with self.assertRaisesRegex(NetworkError, "needs n"):
+        with self.assertRaisesRegex(ArgumentError, "needs n"):
             self.net.update_mini_batch(XOR_TO_2, 1.0, lmbda=1.0)
 
     def test_momentum_of_one(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             self.net.SGD(XOR_TO_2, 1, 1, 1.0, mu=1.0)
 
     def test_monitoring_without_evaluation_data(self):
-        with self.assertRaisesRegex(NetworkError, "evaluation_data"):
+        with self.assertRaisesRegex(ArgumentError, "evaluation_data"):
             self.net.SGD(XOR_TO_2, 1, 1, 1.0, monitor_evaluation_accuracy=True)
 
     def test_data_not_iterable(self):
-        with self.assertRaises(NetworkError):
+        with self.assertRaises(ArgumentError):
             self.net.SGD(42, 1, 1, 1.0)
 
 

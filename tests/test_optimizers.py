@@ -97,36 +97,36 @@ class CheckTest(unittest.TestCase):
                     optimizers.AdaGrad, optimizers.RMSprop, optimizers.Adam):
             for lr in (0, -0.1, float("nan"), float("inf"), "0.1", True):
                 with self.subTest(cls=cls.__name__, lr=lr):
-                    with self.assertRaises(optimizers.OptimizerError) as caught:
+                    with self.assertRaises(optimizers.ArgumentError) as caught:
                         cls(lr=lr)
                     self.assertIn("lr must be", str(caught.exception))
 
     def test_momentum_must_be_a_fraction(self):
-        with self.assertRaises(optimizers.OptimizerError):
+        with self.assertRaises(optimizers.ArgumentError):
             optimizers.Momentum(momentum=1.0)
 
     def test_decay_rate_must_be_a_fraction(self):
-        with self.assertRaises(optimizers.OptimizerError):
+        with self.assertRaises(optimizers.ArgumentError):
             optimizers.RMSprop(decay_rate=-0.5)
 
     def test_betas_must_be_fractions(self):
-        with self.assertRaises(optimizers.OptimizerError):
+        with self.assertRaises(optimizers.ArgumentError):
             optimizers.Adam(beta2=1.5)
 
     def test_a_missing_gradient(self):
         params, grads = problem()
         del grads["b1"]
-        with self.assertRaises(optimizers.OptimizerError) as caught:
+        with self.assertRaises(optimizers.ArgumentError) as caught:
             optimizers.SGD().update(params, grads)
         self.assertIn("'b1'", str(caught.exception))
 
     def test_a_gradient_of_the_wrong_shape(self):
         params, _ = problem()
-        with self.assertRaises(optimizers.OptimizerError):
+        with self.assertRaises(optimizers.ArgumentError):
             optimizers.SGD().update(params, {"W1": [[0.1]], "b1": [0.4]})
 
     def test_unknown_name(self):
-        with self.assertRaises(optimizers.OptimizerError) as caught:
+        with self.assertRaises(optimizers.ArgumentError) as caught:
             optimizers.make_optimizer("lbfgs")
         self.assertIn("Adam", str(caught.exception))
 
@@ -135,11 +135,11 @@ class CheckTest(unittest.TestCase):
         self.assertIsInstance(optimizers.make_optimizer("RMSprop"), optimizers.RMSprop)
 
     def test_bad_optimizer_param(self):
-        with self.assertRaises(optimizers.OptimizerError):
+        with self.assertRaises(optimizers.ArgumentError):
             optimizers.make_optimizer("sgd", {"learning_rate": 0.1})
 
     def test_is_a_value_error(self):
-        self.assertTrue(issubclass(optimizers.OptimizerError, ValueError))
+        self.assertTrue(issubclass(optimizers.ArgumentError, ValueError))
 
 
 if __name__ == "__main__":

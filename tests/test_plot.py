@@ -264,30 +264,30 @@ class AwkwardDataTest(unittest.TestCase):
 class BadInputTest(unittest.TestCase):
 
     def test_accuracy_must_be_a_fraction(self):
-        with self.assertRaisesRegex(plot.PlotError, "fraction"):
+        with self.assertRaisesRegex(plot.ArgumentError, "fraction"):
             plot.render_svg({"test": [9123]})
 
     def test_plot_error_is_a_value_error(self):
-        self.assertTrue(issubclass(plot.PlotError, ValueError))
+        self.assertTrue(issubclass(plot.ArgumentError, ValueError))
 
     def test_unknown_cost_unit(self):
-        with self.assertRaisesRegex(plot.PlotError, "cost_unit"):
+        with self.assertRaisesRegex(plot.ArgumentError, "cost_unit"):
             plot.render_svg(None, {"training": [1.0]}, cost_unit="batch")
 
     def test_series_must_be_a_mapping(self):
-        with self.assertRaisesRegex(plot.PlotError, "dict"):
+        with self.assertRaisesRegex(plot.ArgumentError, "dict"):
             plot.render_svg([0.5, 0.6])
 
     def test_values_must_be_numbers(self):
-        with self.assertRaisesRegex(plot.PlotError, "index 1"):
+        with self.assertRaisesRegex(plot.ArgumentError, "index 1"):
             plot.render_svg(None, {"training": [1.0, "0.5"]})
 
     def test_series_must_be_a_list(self):
-        with self.assertRaisesRegex(plot.PlotError, "list of numbers"):
+        with self.assertRaisesRegex(plot.ArgumentError, "list of numbers"):
             plot.render_svg(None, {"training": 0.5})
 
     def test_title_must_be_text(self):
-        with self.assertRaisesRegex(plot.PlotError, "title"):
+        with self.assertRaisesRegex(plot.ArgumentError, "title"):
             plot.render_svg(title=None)
 
 
@@ -307,7 +307,7 @@ class WriteTest(unittest.TestCase):
     def test_bad_data_leaves_no_file(self):
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "curves.svg")
-            with self.assertRaises(plot.PlotError):
+            with self.assertRaises(plot.ArgumentError):
                 plot.training_curves(path, {"test": [2.0]})
             self.assertEqual(os.listdir(folder), [])
 

@@ -249,14 +249,14 @@ class TestTransparencyAndChunks(unittest.TestCase):
 
 
 class TestErrors(FileErrors, unittest.TestCase):
-    """Each damaged file raises PNGError naming the file and the problem."""
+    """Each damaged file raises ImageError naming the file and the problem."""
 
     def setUp(self):
         self.samples = list(range(0, 256, 4))                 # 8 x 8, gray
         self.good = encode_png(8, 8, 0, 8, self.samples, (0, 1, 2, 3, 4))
 
     def assertPNGError(self, data, *fragments):
-        return self.assertReadError(png.read, png.PNGError, data, "digit.png", *fragments)
+        return self.assertReadError(png.read, png.ImageError, data, "digit.png", *fragments)
 
     def build(self, header=None, body=None, chunks=None):
         """Return a PNG with the given IHDR body, raw image data or chunk list."""
@@ -269,8 +269,8 @@ class TestErrors(FileErrors, unittest.TestCase):
         return SIGNATURE + b"".join(chunks)
 
     def test_error_is_an_image_error_and_value_error(self):
-        self.assertTrue(issubclass(png.PNGError, ImageError))
-        self.assertTrue(issubclass(png.PNGError, ValueError))
+        self.assertTrue(issubclass(png.ImageError, ImageError))
+        self.assertTrue(issubclass(png.ImageError, ValueError))
 
     def test_good_file_decodes(self):
         self.assertEqual(png.read(self.good).pixels, self.samples)

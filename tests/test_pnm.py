@@ -78,13 +78,13 @@ class TestFormats(unittest.TestCase):
 
 
 class TestErrors(FileErrors, unittest.TestCase):
-    """Each bad file raises PNMError naming the file and the problem."""
+    """Each bad file raises ImageError naming the file and the problem."""
 
     def assertPNMError(self, data, *fragments):
-        return self.assertReadError(pnm.read, pnm.PNMError, data, "digit.pgm", *fragments)
+        return self.assertReadError(pnm.read, pnm.ImageError, data, "digit.pgm", *fragments)
 
     def test_error_is_an_image_error(self):
-        self.assertTrue(issubclass(pnm.PNMError, ImageError))
+        self.assertTrue(issubclass(pnm.ImageError, ImageError))
 
     def test_bad_magic(self):
         self.assertPNMError(b"P7\nWIDTH 1\n", "P7", "P1 to P6")

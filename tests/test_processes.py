@@ -77,7 +77,7 @@ class MeasureTest(unittest.TestCase):
 
 @unittest.skipUnless(CAN_FORK, "measuring in parallel needs processes that fork")
 class MeasuredDataTest(unittest.TestCase):
-    """Bad data is a NetworkError in the parent, whatever the workers, before any fork."""
+    """Bad data is a ArgumentError in the parent, whatever the workers, before any fork."""
 
     def setUp(self):
         self.net = network.Network([64, 12, 4], seed=2)
@@ -88,7 +88,7 @@ class MeasuredDataTest(unittest.TestCase):
             for measure in (self.net.accuracy, self.net.total_cost):
                 with self.subTest(workers=workers, measure=measure.__name__):
                     data = self.good + [bad_pair]       # in the second worker's slice
-                    with self.assertRaisesRegex(network.NetworkError, message):
+                    with self.assertRaisesRegex(network.ArgumentError, message):
                         measure(data, workers=workers)
 
     def test_a_short_input(self):
@@ -147,11 +147,11 @@ class WorkersArgumentTest(unittest.TestCase):
     def test_bad_values(self):
         for workers in (0, -1, 1.5, "2", True, None):
             with self.subTest(workers=workers):
-                with self.assertRaises(network.NetworkError):
+                with self.assertRaises(network.ArgumentError):
                     processes.resolve_workers(workers, [784, 30, 10])
 
     def test_no_more_workers_than_neurons(self):
-        with self.assertRaisesRegex(network.NetworkError, "only 3 neurons"):
+        with self.assertRaisesRegex(network.ArgumentError, "only 3 neurons"):
             processes.resolve_workers(4, [10, 3, 2])
 
 

@@ -627,7 +627,7 @@ class ModelShapeTest(ServerCase):
     def test_a_network_that_does_not_take_784_inputs_is_refused_at_start(self):
         path = os.path.join(self.tmp.name, "small.json")
         network.Network([10, 5, 10], seed=1).save(path)
-        with self.assertRaisesRegex(server.ServeError, "the network has 10 inputs"):
+        with self.assertRaisesRegex(server.ArgumentError, "the network has 10 inputs"):
             server.make_server(models.load(path), "127.0.0.1", 0)
         err = io.StringIO()
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):

@@ -6,7 +6,7 @@ import unittest
 from unittest import mock
 
 from pureml.display import terminal
-from pureml.display.terminal import Progress, TerminalError
+from pureml.display.terminal import Progress, ArgumentError
 
 
 class FakeTTY(io.StringIO):
@@ -100,39 +100,39 @@ class RenderDigitTest(unittest.TestCase):
                          terminal.render_digit([0.0, 1.0], width=2, style="shades"))
 
     def test_length_not_a_multiple_of_width(self):
-        with self.assertRaisesRegex(TerminalError, "multiple of 28"):
+        with self.assertRaisesRegex(ArgumentError, "multiple of 28"):
             terminal.render_digit([0.0] * 783)
 
     def test_nan_pixel(self):
-        with self.assertRaisesRegex(TerminalError, "pixel 3"):
+        with self.assertRaisesRegex(ArgumentError, "pixel 3"):
             terminal.render_digit([0.0, 0.0, 0.0, float("nan")], width=2)
 
     def test_infinite_pixel(self):
-        with self.assertRaisesRegex(TerminalError, "finite"):
+        with self.assertRaisesRegex(ArgumentError, "finite"):
             terminal.render_digit([float("inf"), 0.0], width=2)
 
     def test_non_number_pixel(self):
-        with self.assertRaisesRegex(TerminalError, "pixel 0"):
+        with self.assertRaisesRegex(ArgumentError, "pixel 0"):
             terminal.render_digit(["1", 0.0], width=2)
 
     def test_no_pixels(self):
-        with self.assertRaisesRegex(TerminalError, "no pixels"):
+        with self.assertRaisesRegex(ArgumentError, "no pixels"):
             terminal.render_digit([])
 
     def test_bad_width(self):
-        with self.assertRaisesRegex(TerminalError, "width"):
+        with self.assertRaisesRegex(ArgumentError, "width"):
             terminal.render_digit([0.0], width=0)
 
     def test_unknown_style(self):
-        with self.assertRaisesRegex(TerminalError, "style"):
+        with self.assertRaisesRegex(ArgumentError, "style"):
             terminal.render_digit([0.0] * 784, style="braille")
 
     def test_pixels_not_a_sequence(self):
-        with self.assertRaisesRegex(TerminalError, "sequence"):
+        with self.assertRaisesRegex(ArgumentError, "sequence"):
             terminal.render_digit("0101", width=2)
 
     def test_terminal_error_is_a_value_error(self):
-        self.assertTrue(issubclass(TerminalError, ValueError))
+        self.assertTrue(issubclass(ArgumentError, ValueError))
 
 
 class Named:
@@ -183,11 +183,11 @@ class LayoutTest(unittest.TestCase):
         self.assertEqual(terminal.side_by_side([]), "")
 
     def test_side_by_side_rejects_non_strings(self):
-        with self.assertRaisesRegex(TerminalError, "block 1"):
+        with self.assertRaisesRegex(ArgumentError, "block 1"):
             terminal.side_by_side(["a", 3])
 
     def test_side_by_side_rejects_negative_gap(self):
-        with self.assertRaisesRegex(TerminalError, "gap"):
+        with self.assertRaisesRegex(ArgumentError, "gap"):
             terminal.side_by_side(["a"], gap=-1)
 
     def test_with_caption(self):
@@ -329,19 +329,19 @@ class ProgressTest(unittest.TestCase):
     def test_update_checks_done_even_off_a_terminal(self):
         bar = Progress(10, stream=io.StringIO())
         for bad in (-1, 11, 2.5):
-            with self.assertRaisesRegex(TerminalError, "from 0 to 10"):
+            with self.assertRaisesRegex(ArgumentError, "from 0 to 10"):
                 bar.update(bad)
 
     def test_bad_total(self):
-        with self.assertRaisesRegex(TerminalError, "total"):
+        with self.assertRaisesRegex(ArgumentError, "total"):
             Progress(-1, stream=io.StringIO())
 
     def test_bad_min_interval(self):
-        with self.assertRaisesRegex(TerminalError, "min_interval"):
+        with self.assertRaisesRegex(ArgumentError, "min_interval"):
             Progress(10, stream=io.StringIO(), min_interval=float("nan"))
 
     def test_bad_clock(self):
-        with self.assertRaisesRegex(TerminalError, "clock"):
+        with self.assertRaisesRegex(ArgumentError, "clock"):
             Progress(10, stream=io.StringIO(), clock=5)
 
     def test_zero_total(self):
@@ -375,15 +375,15 @@ class TableTest(unittest.TestCase):
                                             "      dog    0   12"])
 
     def test_confusion_not_square(self):
-        with self.assertRaisesRegex(TerminalError, "square"):
+        with self.assertRaisesRegex(ArgumentError, "square"):
             terminal.format_confusion([[1, 2], [3]], labels="ab")
 
     def test_confusion_labels_mismatch(self):
-        with self.assertRaisesRegex(TerminalError, "label"):
+        with self.assertRaisesRegex(ArgumentError, "label"):
             terminal.format_confusion([[1, 2], [3, 4]])
 
     def test_confusion_negative_entry(self):
-        with self.assertRaisesRegex(TerminalError, r"matrix\[1\]\[0\]"):
+        with self.assertRaisesRegex(ArgumentError, r"matrix\[1\]\[0\]"):
             terminal.format_confusion([[1, 2], [-3, 4]], labels="ab")
 
     def test_per_class(self):
@@ -398,15 +398,15 @@ class TableTest(unittest.TestCase):
                                             "bag  :  2 / 2  100.00%"])
 
     def test_per_class_more_correct_than_total(self):
-        with self.assertRaisesRegex(TerminalError, "exceed"):
+        with self.assertRaisesRegex(ArgumentError, "exceed"):
             terminal.format_per_class([3], [2])
 
     def test_per_class_lengths_differ(self):
-        with self.assertRaisesRegex(TerminalError, "same number"):
+        with self.assertRaisesRegex(ArgumentError, "same number"):
             terminal.format_per_class([1, 2], [2])
 
     def test_per_class_counts_are_integers(self):
-        with self.assertRaisesRegex(TerminalError, "integer"):
+        with self.assertRaisesRegex(ArgumentError, "integer"):
             terminal.format_per_class([0.5], [1])
 
     def test_table(self):
@@ -418,7 +418,7 @@ class TableTest(unittest.TestCase):
                                             "one    1  0.1235"])
 
     def test_table_rows_differ(self):
-        with self.assertRaisesRegex(TerminalError, "row 1"):
+        with self.assertRaisesRegex(ArgumentError, "row 1"):
             terminal.format_table([[1, 2], [3]])
 
 

@@ -8,7 +8,7 @@ import unittest
 
 from pureml import optimizers
 from pureml.layernet import MultiLayerNet, TwoLayerNet
-from pureml.trainer import Trainer, TrainerError
+from pureml.trainer import Trainer, ArgumentError
 
 
 def blobs(rng, n, size=6, classes=3):
@@ -118,14 +118,14 @@ class TrainerTest(unittest.TestCase):
         net = TwoLayerNet(6, 5, 3, weight_init_std=1.0, seed=0)
         trainer = self.trainer(net, epochs=50, mini_batch_size=5, optimizer="sgd",
                                optimizer_param={"lr": 1e6})
-        with self.assertRaises(TrainerError) as caught:
+        with self.assertRaises(ArgumentError) as caught:
             trainer.train()
         self.assertIn("smaller lr", str(caught.exception))
 
     def test_nan_weights_show_in_the_loss_and_stop_the_run(self):
         net = TwoLayerNet(6, 5, 3, seed=0)
         net.params["W1"][2][1] = math.nan
-        with self.assertRaisesRegex(TrainerError, "the loss became nan at step 0"):
+        with self.assertRaisesRegex(ArgumentError, "the loss became nan at step 0"):
             self.trainer(net, epochs=1, mini_batch_size=5).train()
 
 
@@ -137,31 +137,31 @@ class TrainerArgumentTest(unittest.TestCase):
         return Trainer(**args)
 
     def test_data_and_labels_of_different_lengths(self):
-        with self.assertRaises(TrainerError):
+        with self.assertRaises(ArgumentError):
             self.make(t_train=[0, 1])
 
     def test_no_test_data(self):
-        with self.assertRaises(TrainerError):
+        with self.assertRaises(ArgumentError):
             self.make(x_test=[], t_test=[])
 
     def test_bad_epochs(self):
-        with self.assertRaises(TrainerError):
+        with self.assertRaises(ArgumentError):
             self.make(epochs=-1)
 
     def test_bad_mini_batch_size(self):
-        with self.assertRaises(TrainerError):
+        with self.assertRaises(ArgumentError):
             self.make(mini_batch_size=0)
 
     def test_bad_evaluate_sample_num(self):
-        with self.assertRaises(TrainerError):
+        with self.assertRaises(ArgumentError):
             self.make(evaluate_sample_num_per_epoch=0.5)
 
     def test_unknown_optimizer(self):
-        with self.assertRaises(optimizers.OptimizerError):
+        with self.assertRaises(optimizers.ArgumentError):
             self.make(optimizer="lbfgs")
 
     def test_errors_are_value_errors(self):
-        self.assertTrue(issubclass(TrainerError, ValueError))
+        self.assertTrue(issubclass(ArgumentError, ValueError))
 
 
 if __name__ == "__main__":

@@ -29,9 +29,9 @@ import sys
 from pureml import __version__
 from pureml.cli import download, evaluate, gradcheck, predict, serve, show, train
 from pureml.cli.common import (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE,
-                               CommandError, error)
+                               ArgumentError, error)
 
-__all__ = ["main", "build_parser", "CommandError", "COMMANDS", "EXIT_OK", "EXIT_ERROR",
+__all__ = ["main", "build_parser", "ArgumentError", "COMMANDS", "EXIT_OK", "EXIT_ERROR",
            "EXIT_USAGE", "EXIT_INTERRUPTED"]
 
 #: The commands, in the order --help lists them.

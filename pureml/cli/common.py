@@ -7,6 +7,7 @@ import sys
 from pureml import mnist
 from pureml.cli import models
 from pureml.display import terminal
+from pureml.errors import ArgumentError
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -23,10 +24,6 @@ FASHION_LABELS = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal
 
 #: The names of the three sets, as --set and --evaluate-on take them.
 SET_NAMES = {"train": "training", "validation": "validation", "test": "test"}
-
-
-class CommandError(ValueError):
-    """Something the user asked for cannot be done; the message says why."""
 
 
 def say(message):
@@ -79,8 +76,8 @@ def read_data(root, args):
     try:
         return mnist.load_data(root, args.dataset, validation_size=args.validation_size)
     except ValueError as exc:
-        if type(exc) is ValueError:        # not IDXError or MNISTError: the split
-            raise CommandError("%s (set it with --validation-size N)" % exc) from None
+        if type(exc) is ValueError:        # not DataFileError or DataFileError: the split
+            raise ArgumentError("%s (set it with --validation-size N)" % exc) from None
         raise
 
 
@@ -94,11 +91,11 @@ def load_model(path):
     """Return the ``models.Model`` in a model or params file, checked to take 28x28 images.
 
     A malformed file is one ModelFileError (a ValueError, so one "pureml:"
-    line); a network of another shape is a CommandError saying so.
+    line); a network of another shape is a ArgumentError saying so.
     """
     model = models.load(path)
     if model.n_inputs != mnist.IMAGE_SIZE:
-        raise CommandError("%s: the network has %s inputs; a 28x28 image has %d pixels"
+        raise ArgumentError("%s: the network has %s inputs; a 28x28 image has %d pixels"
                            % (path, model.n_inputs, mnist.IMAGE_SIZE))
     return model
 

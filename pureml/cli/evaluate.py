@@ -5,7 +5,7 @@ import sys
 from pureml import matrix, mnist
 from pureml.parallel import processes
 from pureml.display import terminal
-from pureml.cli.common import (EXIT_OK, SET_NAMES, class_name, CommandError,
+from pureml.cli.common import (EXIT_OK, SET_NAMES, class_name, ArgumentError,
                                grid, load_model, load_set, percent, drawing_style,
                                trained_text)
 from pureml.cli.options import (add_data_options, add_style_option, nonnegative_int,
@@ -34,12 +34,12 @@ def run(args):
     """Print how well a saved network does on a set; return the exit status."""
     model = load_model(args.model)
     if model.n_outputs != mnist.CLASSES:
-        raise CommandError("%s: the network has %d outputs; %s has %d classes"
+        raise ArgumentError("%s: the network has %d outputs; %s has %d classes"
                            % (args.model, model.n_outputs,
                               mnist.DATASETS[args.dataset].title, mnist.CLASSES))
     pixels, labels = load_set(args)
     if not labels:
-        raise CommandError("the %s set is empty" % SET_NAMES[args.set])
+        raise ArgumentError("the %s set is empty" % SET_NAMES[args.set])
     digits = processes.measure(lambda xs: [float(matrix.argmax(a)) for a in model.outputs(xs)],
                               pixels, processes.resolve_data_workers(args.workers))
     predictions = [int(d) for d in digits]

@@ -18,7 +18,7 @@ import time
 
 from pureml import __version__, mnist
 from pureml.display import terminal
-from pureml.cli.common import (CommandError, check_output, labelled, load_data, percent, plural,
+from pureml.cli.common import (ArgumentError, check_output, labelled, load_data, percent, plural,
                                say)
 
 __all__ = ["TrainingSession", "sigint_handler", "prepare_data"]
@@ -30,7 +30,7 @@ def prepare_data(args):
     The training images are the training set (cut to --limit), the
     evaluation pairs (image, label) the set --evaluate-on names, and the
     test pairs the test set (the same list when that is the one).  Says what
-    it loads on stderr unless --quiet; CommandError for an empty set.
+    it loads on stderr unless --quiet; ArgumentError for an empty set.
     """
     check_output(args.parser, "--save", args.save)
     check_output(args.parser, "--plot", args.plot)
@@ -41,7 +41,7 @@ def prepare_data(args):
     training, validation, test = load_data(args, fetch=not args.no_download, log=log)
     images, labels = training
     if not labels:
-        raise CommandError("the training set is empty (%d images were held out for "
+        raise ArgumentError("the training set is empty (%d images were held out for "
                            "validation; see --validation-size)" % args.validation_size)
     if args.limit is not None:
         if args.limit > len(labels) and not args.quiet:
@@ -51,7 +51,7 @@ def prepare_data(args):
     test_data = labelled(test)
     evaluation_data = test_data if args.evaluate_on == "test" else labelled(validation)
     if not evaluation_data:
-        raise CommandError("the %s set is empty, so there is nothing to evaluate on%s"
+        raise ArgumentError("the %s set is empty, so there is nothing to evaluate on%s"
                            % (args.evaluate_on, " (see --validation-size)"
                               if args.evaluate_on == "validation" else ""))
     return (images, labels), evaluation_data, test_data
@@ -213,7 +213,7 @@ class TrainingSession:
             try:
                 save(self.args.save, self.metadata(interrupted))
             except OSError as exc:
-                raise CommandError("could not save the network to %s: %s"
+                raise ArgumentError("could not save the network to %s: %s"
                                    % (self.args.save, exc.strerror or exc)) from None
             print("Saved %s to %s" % (what, self.args.save), flush=True)
         elif interrupted:

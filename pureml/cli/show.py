@@ -2,7 +2,7 @@
 
 
 from pureml.display import terminal
-from pureml.cli.common import (EXIT_OK, SET_NAMES, class_name, CommandError, grid,
+from pureml.cli.common import (EXIT_OK, SET_NAMES, class_name, ArgumentError, grid,
                                load_set, drawing_style)
 from pureml.cli.options import (add_data_options, add_style_option, nonnegative_int,
                                 subparser)
@@ -32,7 +32,7 @@ def run(args):
             valid = "indices 0 to %d" % (len(labels) - 1)
         else:
             valid = "no images"
-        raise CommandError("index %d is out of range: the %s set has %d images (%s)"
+        raise ArgumentError("index %d is out of range: the %s set has %d images (%s)"
                            % (bad[0], SET_NAMES[args.set], len(labels), valid))
     style = drawing_style(args)
     print(grid([terminal.with_caption(terminal.render_digit(pixels[i], style=style),

@@ -33,17 +33,14 @@ plain set.
 """
 
 import numbers
+from pureml.errors import ArgumentError
 
 __all__ = ["DISPLACEMENTS", "displacements", "shift", "shift_image", "displace",
-           "displaced", "expand_data", "ExpandError"]
+           "displaced", "expand_data", "ArgumentError"]
 
 #: The book's five variants of each image, as (dy, dx), in expand_mnist.py's
 #: order: the image itself, then displaced one pixel down, up, right and left.
 DISPLACEMENTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))
-
-
-class ExpandError(ValueError):
-    """An image or a displacement of the wrong form; the message says what was expected."""
 
 
 def displacements(n):
@@ -57,10 +54,10 @@ def displacements(n):
 
 
 def _whole(value, name, minimum=None):
-    """Return value if it is an int (at least ``minimum``, when given); ExpandError otherwise."""
+    """Return value if it is an int (at least ``minimum``, when given); ArgumentError otherwise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or \
             (minimum is not None and value < minimum):
-        raise ExpandError("%s must be a whole number%s, not %r"
+        raise ArgumentError("%s must be a whole number%s, not %r"
                           % (name, "" if minimum is None else " of at least %d" % minimum,
                              value))
     return int(value)
@@ -75,7 +72,7 @@ def shift(x, dy, dx, width=28):
     dy, dx = _whole(dy, "dy"), _whole(dx, "dx")
     width = _whole(width, "width", minimum=1)
     if not isinstance(x, list) or not x or len(x) % width:
-        raise ExpandError("a flat image must be a list of rows of %d pixels, not %s"
+        raise ArgumentError("a flat image must be a list of rows of %d pixels, not %s"
                           % (width, "a list of %d numbers" % len(x) if isinstance(x, list)
                              else type(x).__name__))
     height = len(x) // width
@@ -99,7 +96,7 @@ def shift_image(image, dy, dx):
     dy, dx = _whole(dy, "dy"), _whole(dx, "dx")
     if not isinstance(image, list) or not image or \
             not all(isinstance(channel, list) and channel for channel in image):
-        raise ExpandError("an image must be a list of channels, each a list of rows (C x H x "
+        raise ArgumentError("an image must be a list of channels, each a list of rows (C x H x "
                           "W), not %r" % (type(image).__name__,))
     return [_shift_channel(channel, dy, dx) for channel in image]
 
@@ -108,7 +105,7 @@ def _shift_channel(channel, dy, dx):
     """Return one channel (a list of rows) moved dy rows down and dx columns right."""
     height, width = len(channel), len(channel[0]) if isinstance(channel[0], list) else 0
     if not width or any(not isinstance(row, list) or len(row) != width for row in channel):
-        raise ExpandError("a channel must be a list of rows of the same length (at least 1)")
+        raise ArgumentError("a channel must be a list of rows of the same length (at least 1)")
     out = []
     for i in range(height):
         source = i - dy
@@ -148,14 +145,14 @@ def displaced(images, rng, variants=DISPLACEMENTS):
 
 
 def _check_variants(variants):
-    """Return variants as a tuple of (dy, dx) int pairs; ExpandError if it is not one."""
+    """Return variants as a tuple of (dy, dx) int pairs; ArgumentError if it is not one."""
     try:
         variants = tuple((_whole(dy, "dy"), _whole(dx, "dx")) for dy, dx in variants)
     except (TypeError, ValueError):
-        raise ExpandError("variants must be (dy, dx) pairs of whole numbers, such as %r"
+        raise ArgumentError("variants must be (dy, dx) pairs of whole numbers, such as %r"
                           % (DISPLACEMENTS,)) from None
     if not variants:
-        raise ExpandError("variants must hold at least one (dy, dx) pair")
+        raise ArgumentError("variants must hold at least one (dy, dx) pair")
     return variants
 
 
@@ -173,10 +170,10 @@ def expand_data(training_data, variants=DISPLACEMENTS, rng=None):
     try:
         images, labels = training_data
     except (TypeError, ValueError):
-        raise ExpandError("training_data must be a pair (images, labels)") from None
+        raise ArgumentError("training_data must be a pair (images, labels)") from None
     images, labels = list(images), list(labels)
     if len(images) != len(labels):
-        raise ExpandError("training_data holds %d images but %d labels; they must agree"
+        raise ArgumentError("training_data holds %d images but %d labels; they must agree"
                           % (len(images), len(labels)))
     pairs = [(displace(x, dy, dx), y) for x, y in zip(images, labels) for dy, dx in variants]
     if rng is not None:

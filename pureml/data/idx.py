@@ -14,7 +14,7 @@ bytes (1f 8b), never by the file's name, and inflates it as a stream: it
 never inflates more than the header promises plus one byte, so a small
 .gz that would inflate to gigabytes fails at once and in little memory.
 
-Every malformed file raises ``IDXError``, whose message names the file and
+Every malformed file raises ``DataFileError``, whose message names the file and
 says what was wrong.  A missing or unreadable file raises the usual
 ``OSError``.
 """
@@ -26,6 +26,7 @@ import struct
 import zlib
 
 from pureml.data.fileio import atomic_writer
+from pureml.errors import DataFileError
 
 UBYTE = 0x08
 BYTE = 0x09
@@ -57,18 +58,11 @@ _INPUT_CHUNK = 1 << 16     # compressed bytes read from the file at a time
 _MAX_DIMENSIONS = 255      # the number of dimensions is a single byte
 
 
-class IDXError(ValueError):
-    """A file that is not a well-formed IDX file.
-
-    ``filename`` names the file (its path, the repr of a file object's
-    name, or ``"<bytes>"``) and ``reason`` says what was wrong; the message
-    is ``"<filename>: <reason>"``.
-    """
-
-    def __init__(self, filename, reason):
-        ValueError.__init__(self, "%s: %s" % (filename, reason))
-        self.filename = filename
-        self.reason = reason
+def _malformed(filename, reason):
+    """Return the DataFileError "<filename>: <reason>", keeping ``filename`` and ``reason``."""
+    error = DataFileError("%s: %s" % (filename, reason))
+    error.filename, error.reason = filename, reason
+    return error
 
 
 def read(source):
@@ -77,7 +71,7 @@ def read(source):
     ``source`` is a path (str, bytes or os.PathLike) or a binary file
     object open for reading.  ``shape`` is a tuple of ints.  ``values`` is
     ``bytes`` for ubyte data, otherwise a flat row-major list: ints for the
-    integer types, floats for float and double.  Raises ``IDXError`` for a
+    integer types, floats for float and double.  Raises ``DataFileError`` for a
     malformed file and ``OSError`` when the file cannot be opened.
     """
     _type_code, shape, values = read_with_type(source)
@@ -135,7 +129,7 @@ def _read_stream(raw, filename):
     """Parse the IDX data in the binary file ``raw``; return (type_code, shape, values)."""
     start = raw.read(2)
     if not start:
-        raise IDXError(filename, "the file is empty")
+        raise _malformed(filename, "the file is empty")
     left = _bytes_left(raw)
     file_size = None if left is None else left + len(start)
     compressed = start == GZIP_MAGIC
@@ -149,13 +143,13 @@ def _read_stream(raw, filename):
     body_size = _product(shape) * _TYPES[type_code][2]
     body = _read_body(stream, body_size, filename, type_code, shape)
     if stream.read(1):
-        raise IDXError(filename, "trailing bytes after the %d bytes of data that "
+        raise _malformed(filename, "trailing bytes after the %d bytes of data that "
                        "shape %s needs" % (body_size, _shape_text(shape)))
     return type_code, shape, _decode(body, type_code)
 
 
 def _check_claim(filename, type_code, shape, file_size, compressed):
-    """Raise IDXError if a file of ``file_size`` bytes cannot hold what its header claims.
+    """Raise DataFileError if a file of ``file_size`` bytes cannot hold what its header claims.
 
     This runs before any of the data is read, so that a small file claiming
     a huge shape fails at once instead of after a large allocation.
@@ -163,11 +157,11 @@ def _check_claim(filename, type_code, shape, file_size, compressed):
     header_size = 4 + 4 * len(shape)
     body_size = _product(shape) * _TYPES[type_code][2]
     if compressed and header_size + body_size > file_size * _MAX_GZIP_RATIO:
-        raise IDXError(filename, "the header claims shape %s of %s, %d bytes of data, more "
+        raise _malformed(filename, "the header claims shape %s of %s, %d bytes of data, more "
                        "than a gzip file of %d bytes can inflate to"
                        % (_shape_text(shape), TYPE_NAMES[type_code], body_size, file_size))
     if not compressed and header_size + body_size > file_size:
-        raise IDXError(filename, _truncated(type_code, shape, file_size - header_size))
+        raise _malformed(filename, _truncated(type_code, shape, file_size - header_size))
 
 
 def _truncated(type_code, shape, held):
@@ -200,26 +194,26 @@ def _read_header(stream, filename):
     """Read and check the magic number and sizes; return (type_code, shape)."""
     magic = stream.read(4)
     if not magic:
-        raise IDXError(filename, "the gzip stream inflates to nothing; an IDX file "
+        raise _malformed(filename, "the gzip stream inflates to nothing; an IDX file "
                        "needs at least a header")
     if len(magic) < 4:
-        raise IDXError(filename, "the file ends inside the 4-byte magic number "
+        raise _malformed(filename, "the file ends inside the 4-byte magic number "
                        "(it holds %d bytes)" % len(magic))
     zero1, zero2, type_code, ndim = magic
     if zero1 or zero2:
-        raise IDXError(filename, "bad magic number 0x%s: an IDX file starts with two "
+        raise _malformed(filename, "bad magic number 0x%s: an IDX file starts with two "
                        "zero bytes, a type code and the number of dimensions"
                        % magic.hex())
     if type_code not in _TYPES:
-        raise IDXError(filename, "unknown type code 0x%02x; expected one of %s"
+        raise _malformed(filename, "unknown type code 0x%02x; expected one of %s"
                        % (type_code, ", ".join("0x%02x (%s)" % (code, name)
                                               for code, name in TYPE_NAMES.items())))
     if ndim == 0:
-        raise IDXError(filename, "the header declares zero dimensions; an IDX file "
+        raise _malformed(filename, "the header declares zero dimensions; an IDX file "
                        "needs at least one")
     sizes = stream.read(4 * ndim)
     if len(sizes) < 4 * ndim:
-        raise IDXError(filename, "the header ends early: it declares %d dimensions but "
+        raise _malformed(filename, "the header ends early: it declares %d dimensions but "
                        "holds %d of the %d bytes of their sizes"
                        % (ndim, len(sizes), 4 * ndim))
     return type_code, struct.unpack(">%dI" % ndim, sizes)
@@ -232,7 +226,7 @@ def _read_body(stream, size, filename, type_code, shape):
     while remaining:
         chunk = stream.read(min(remaining, _BODY_CHUNK))
         if not chunk:
-            raise IDXError(filename, _truncated(type_code, shape, size - remaining))
+            raise _malformed(filename, _truncated(type_code, shape, size - remaining))
         chunks.append(chunk)
         remaining -= len(chunk)
     return b"".join(chunks)
@@ -274,7 +268,7 @@ class _GzipStream:
 
     Consecutive gzip members (as made by ``cat a.gz b.gz``) read as one
     stream, as with the gzip tool.  A corrupt, truncated or CRC-failing
-    stream raises ``IDXError``.
+    stream raises ``DataFileError``.
     """
 
     def __init__(self, raw, prefix, filename):
@@ -293,7 +287,7 @@ class _GzipStream:
             try:
                 piece = self._inflater.decompress(data, size)
             except zlib.error as exc:
-                raise IDXError(self._filename, "corrupt gzip stream (%s)" % exc) from None
+                raise _malformed(self._filename, "corrupt gzip stream (%s)" % exc) from None
             if self._inflater.eof:
                 self._input = self._inflater.unused_data
             else:
@@ -302,7 +296,7 @@ class _GzipStream:
                 pieces.append(piece)
                 size -= len(piece)
             elif not data and not self._inflater.eof:
-                raise IDXError(self._filename, "the gzip stream is truncated: the file "
+                raise _malformed(self._filename, "the gzip stream is truncated: the file "
                                "ends before the end of the compressed data")
         return b"".join(pieces)
 

@@ -6,12 +6,9 @@ none imports another to reach these two names.
 """
 
 import os
+from pureml.errors import ImageError
 
 __all__ = ["ImageError", "read_source"]
-
-
-class ImageError(ValueError):
-    """An image that cannot be read or used; the message names the file and why."""
 
 
 def read_source(source, name, default_name):

@@ -77,7 +77,7 @@ def read_gray(path):
     """Read a PNG, PBM, PGM or PPM file and return it as a ``GrayImage``.
 
     The format is chosen by the file's first bytes.  Raises ``ImageError``
-    (or its subclasses ``PNGError``, ``PNMError``) naming the file when it
+    (or its subclasses ``ImageError``, ``ImageError``) naming the file when it
     is not a supported image or is damaged, and ``OSError`` when it cannot
     be read.
     """

@@ -13,7 +13,7 @@ interlacing, and tRNS transparency for grayscale, RGB and palette images.
 
 The file is checked as it is read: the signature, the CRC of every chunk,
 the IHDR fields, the order of the critical chunks, the zlib stream and its
-size, and the filter byte of every row.  Anything wrong raises ``PNGError``
+size, and the filter byte of every row.  Anything wrong raises ``ImageError``
 with the file's name and the problem.  A header claiming more than
 ``MAX_PIXELS`` pixels is refused before anything is inflated, so a tiny
 "decompression bomb" fails at once, and the inflater never produces more
@@ -31,7 +31,8 @@ import sys
 import zlib
 from array import array
 
-from pureml.data.imagefile import ImageError, read_source
+from pureml.data.imagefile import read_source
+from pureml.errors import ImageError
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -56,10 +57,6 @@ ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4),
 _MAX_CHUNK_LENGTH = 2 ** 31 - 1
 _FILTER_NAMES = ("None", "Sub", "Up", "Average", "Paeth")
 _BYTE = (255).__and__          # x -> x & 255, callable from C by map()
-
-
-class PNGError(ImageError):
-    """A PNG file that cannot be decoded; the message names the file and why."""
 
 
 PNGImage = collections.namedtuple(
@@ -91,7 +88,7 @@ def read(source, name=None, max_pixels=MAX_PIXELS):
 
     ``source`` is a path or the file's bytes.  ``name`` is the name used in
     error messages (by default the path, or ``"<PNG data>"`` for bytes).
-    Raises ``PNGError`` for anything that is not a valid PNG image, and
+    Raises ``ImageError`` for anything that is not a valid PNG image, and
     ``OSError`` when the file cannot be read.
     """
     data, name = read_source(source, name, "<PNG data>")
@@ -101,7 +98,7 @@ def read(source, name=None, max_pixels=MAX_PIXELS):
 def decode(data, name="<PNG data>", max_pixels=MAX_PIXELS):
     """Decode the bytes of a PNG file and return a ``PNGImage``.
 
-    ``name`` is used in error messages.  Raises ``PNGError`` on any problem.
+    ``name`` is used in error messages.  Raises ``ImageError`` on any problem.
     """
     header, palette, trns, compressed = _read_chunks(data, name, max_pixels)
     passes = _passes(header)
@@ -123,33 +120,33 @@ def _chunks(data, name):
     """
     if data[:8] != SIGNATURE:
         if len(data) < 8 and SIGNATURE.startswith(data):
-            raise PNGError("%s: truncated: the file ends inside the PNG signature"
+            raise ImageError("%s: truncated: the file ends inside the PNG signature"
                            % name)
-        raise PNGError("%s: not a PNG file (the first bytes are %r, a PNG starts "
+        raise ImageError("%s: not a PNG file (the first bytes are %r, a PNG starts "
                        "with %r)" % (name, data[:8], SIGNATURE))
     pos, size = 8, len(data)
     while True:
         if pos + 8 > size:
-            raise PNGError("%s: truncated: the file ends at byte %d, before the "
+            raise ImageError("%s: truncated: the file ends at byte %d, before the "
                            "IEND chunk" % (name, size))
         length, ctype = struct.unpack(">I4s", data[pos:pos + 8])
         if not ctype.isalpha():
-            raise PNGError("%s: bad chunk type %r at byte %d (the file is corrupt)"
+            raise ImageError("%s: bad chunk type %r at byte %d (the file is corrupt)"
                            % (name, ctype, pos))
         label = ctype.decode("ascii")
         if length > _MAX_CHUNK_LENGTH:
-            raise PNGError("%s: chunk %s at byte %d claims %d bytes, more than the "
+            raise ImageError("%s: chunk %s at byte %d claims %d bytes, more than the "
                            "PNG limit of 2**31-1" % (name, label, pos, length))
         end = pos + 12 + length
         if end > size:
-            raise PNGError("%s: truncated: chunk %s at byte %d needs %d bytes but "
+            raise ImageError("%s: truncated: chunk %s at byte %d needs %d bytes but "
                            "the file ends at byte %d" % (name, label, pos, 12 + length,
                                                         size))
         body = data[pos + 8:end - 4]
         stored, = struct.unpack(">I", data[end - 4:end])
         computed = zlib.crc32(body, zlib.crc32(ctype)) & 0xFFFFFFFF
         if stored != computed:
-            raise PNGError("%s: CRC error in chunk %s at byte %d (stored 0x%08x, "
+            raise ImageError("%s: CRC error in chunk %s at byte %d (stored 0x%08x, "
                            "computed 0x%08x): the file is corrupt"
                            % (name, label, pos, stored, computed))
         yield label, body
@@ -170,34 +167,34 @@ def _read_chunks(data, name, max_pixels):
     for label, body in _chunks(data, name):
         if header is None:
             if label != "IHDR":
-                raise PNGError("%s: the first chunk is %s, but a PNG must start "
+                raise ImageError("%s: the first chunk is %s, but a PNG must start "
                                "with IHDR" % (name, label))
             header = _parse_ihdr(body, name, max_pixels)
         elif label == "IDAT":
             if idat_ended:
-                raise PNGError("%s: IDAT chunks are not consecutive" % name)
+                raise ImageError("%s: IDAT chunks are not consecutive" % name)
             idat.append(body)
         else:
             idat_ended = bool(idat)
             if label == "IEND":
                 break
             if label == "IHDR":
-                raise PNGError("%s: a second IHDR chunk" % name)
+                raise ImageError("%s: a second IHDR chunk" % name)
             if label == "PLTE":
                 if idat or palette is not None:
-                    raise PNGError("%s: PLTE chunk after IDAT or repeated" % name)
+                    raise ImageError("%s: PLTE chunk after IDAT or repeated" % name)
                 palette = _parse_plte(body, header, name)
             elif label == "tRNS":
                 if idat or trns is not None:
-                    raise PNGError("%s: tRNS chunk after IDAT or repeated" % name)
+                    raise ImageError("%s: tRNS chunk after IDAT or repeated" % name)
                 trns = body
             elif label[0].isupper():
-                raise PNGError("%s: unknown critical chunk %s; this decoder cannot "
+                raise ImageError("%s: unknown critical chunk %s; this decoder cannot "
                                "read the image" % (name, label))
     if not idat:
-        raise PNGError("%s: no IDAT chunk: the file holds no image data" % name)
+        raise ImageError("%s: no IDAT chunk: the file holds no image data" % name)
     if header.color_type == 3 and palette is None:
-        raise PNGError("%s: a palette image (colour type 3) without a PLTE chunk"
+        raise ImageError("%s: a palette image (colour type 3) without a PLTE chunk"
                        % name)
     if trns is not None:
         _check_trns(trns, header, palette, name)
@@ -207,32 +204,32 @@ def _read_chunks(data, name, max_pixels):
 def _parse_ihdr(body, name, max_pixels):
     """Return the ``_Header`` of an IHDR chunk body, after checking every field."""
     if len(body) != 13:
-        raise PNGError("%s: IHDR chunk has %d bytes, expected 13" % (name, len(body)))
+        raise ImageError("%s: IHDR chunk has %d bytes, expected 13" % (name, len(body)))
     width, height, depth, ctype, compression, filtering, interlace = struct.unpack(
         ">IIBBBBB", body)
     for label, value in (("width", width), ("height", height)):
         if not 1 <= value <= _MAX_CHUNK_LENGTH:
-            raise PNGError("%s: bad IHDR: %s is %d, expected 1 to 2**31-1"
+            raise ImageError("%s: bad IHDR: %s is %d, expected 1 to 2**31-1"
                            % (name, label, value))
     if ctype not in COLOR_TYPES:
-        raise PNGError("%s: bad IHDR: colour type %d is not one of 0, 2, 3, 4, 6"
+        raise ImageError("%s: bad IHDR: colour type %d is not one of 0, 2, 3, 4, 6"
                        % (name, ctype))
     description, depths, channels = COLOR_TYPES[ctype]
     if depth not in depths:
-        raise PNGError("%s: bad IHDR: bit depth %d is not allowed for colour type %d "
+        raise ImageError("%s: bad IHDR: bit depth %d is not allowed for colour type %d "
                        "(%s), which takes %s" % (name, depth, ctype, description,
                                                  ", ".join(map(str, depths))))
     if compression != 0:
-        raise PNGError("%s: bad IHDR: compression method %d, only 0 (zlib) exists"
+        raise ImageError("%s: bad IHDR: compression method %d, only 0 (zlib) exists"
                        % (name, compression))
     if filtering != 0:
-        raise PNGError("%s: bad IHDR: filter method %d, only 0 exists"
+        raise ImageError("%s: bad IHDR: filter method %d, only 0 exists"
                        % (name, filtering))
     if interlace not in (0, 1):
-        raise PNGError("%s: bad IHDR: interlace method %d, expected 0 (none) or "
+        raise ImageError("%s: bad IHDR: interlace method %d, expected 0 (none) or "
                        "1 (Adam7)" % (name, interlace))
     if width * height > max_pixels:
-        raise PNGError("%s: the image claims %d x %d = %d pixels, more than the "
+        raise ImageError("%s: the image claims %d x %d = %d pixels, more than the "
                        "limit of %d; refusing to decode it (shrink the image first)"
                        % (name, width, height, width * height, max_pixels))
     return _Header(width, height, depth, ctype, bool(interlace), channels)
@@ -241,29 +238,29 @@ def _parse_ihdr(body, name, max_pixels):
 def _parse_plte(body, header, name):
     """Return the palette of a PLTE body as a list of ``(r, g, b)`` tuples."""
     if header.color_type in (0, 4):
-        raise PNGError("%s: a PLTE chunk is not allowed in a grayscale image" % name)
+        raise ImageError("%s: a PLTE chunk is not allowed in a grayscale image" % name)
     count, extra = divmod(len(body), 3)
     if extra or not 1 <= count <= 256:
-        raise PNGError("%s: PLTE chunk of %d bytes, expected 3 to 768 bytes in "
+        raise ImageError("%s: PLTE chunk of %d bytes, expected 3 to 768 bytes in "
                        "groups of 3" % (name, len(body)))
     if header.color_type == 3 and count > 1 << header.bit_depth:
-        raise PNGError("%s: PLTE has %d entries, more than bit depth %d can index"
+        raise ImageError("%s: PLTE has %d entries, more than bit depth %d can index"
                        % (name, count, header.bit_depth))
     return [tuple(body[i:i + 3]) for i in range(0, len(body), 3)]
 
 
 def _check_trns(trns, header, palette, name):
-    """Raise ``PNGError`` unless ``trns`` suits the image's colour type."""
+    """Raise ``ImageError`` unless ``trns`` suits the image's colour type."""
     ctype = header.color_type
     if ctype in (4, 6):
-        raise PNGError("%s: a tRNS chunk is not allowed in an image with an alpha "
+        raise ImageError("%s: a tRNS chunk is not allowed in an image with an alpha "
                        "channel (colour type %d)" % (name, ctype))
     if ctype == 3:
         if len(trns) > len(palette):
-            raise PNGError("%s: tRNS has %d entries but the palette only %d"
+            raise ImageError("%s: tRNS has %d entries but the palette only %d"
                            % (name, len(trns), len(palette)))
     elif len(trns) != (2 if ctype == 0 else 6):
-        raise PNGError("%s: tRNS chunk of %d bytes, expected %d for colour type %d"
+        raise ImageError("%s: tRNS chunk of %d bytes, expected %d for colour type %d"
                        % (name, len(trns), 2 if ctype == 0 else 6, ctype))
 
 
@@ -298,18 +295,18 @@ def _inflate(compressed, expected, header, name):
     try:
         raw = inflater.decompress(compressed, expected + 1)
     except zlib.error as error:
-        raise PNGError("%s: corrupt compressed image data in IDAT (zlib: %s)"
+        raise ImageError("%s: corrupt compressed image data in IDAT (zlib: %s)"
                        % (name, error)) from None
     size = "%d x %d" % (header.width, header.height)
     if len(raw) > expected:
-        raise PNGError("%s: the IDAT data holds more than the %d bytes a %s image "
+        raise ImageError("%s: the IDAT data holds more than the %d bytes a %s image "
                        "needs" % (name, expected, size))
     if len(raw) < expected:
         cause = "" if inflater.eof else " (the compressed stream is cut short)"
-        raise PNGError("%s: truncated image data: IDAT holds %d bytes, a %s image "
+        raise ImageError("%s: truncated image data: IDAT holds %d bytes, a %s image "
                        "needs %d%s" % (name, len(raw), size, expected, cause))
     if not inflater.eof:
-        raise PNGError("%s: truncated image data: the compressed stream has no end "
+        raise ImageError("%s: truncated image data: the compressed stream has no end "
                        "(no final block or checksum)" % name)
     return raw
 
@@ -366,7 +363,7 @@ def _unfilter(raw, pos, rows, stride, bpp, name, where):
         elif kind == 4:
             current = _unfilter_paeth(line, prior, bpp)
         else:
-            raise PNGError("%s: bad filter type %d on row %d%s (the five PNG "
+            raise ImageError("%s: bad filter type %d on row %d%s (the five PNG "
                            "filters are 0 to 4: %s)" % (name, kind, y, where,
                                                        ", ".join(_FILTER_NAMES)))
         out.append(current)
@@ -500,7 +497,7 @@ def _expand_palette(indices, palette, trns, name):
     colour, plus alpha from ``trns`` when present."""
     top = max(indices)
     if top >= len(palette):
-        raise PNGError("%s: a pixel uses palette index %d but PLTE has only %d "
+        raise ImageError("%s: a pixel uses palette index %d but PLTE has only %d "
                        "entries" % (name, top, len(palette)))
     if trns is None:
         entries = [bytes(rgb) for rgb in palette]

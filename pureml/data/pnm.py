@@ -19,7 +19,8 @@ import re
 import sys
 from array import array
 
-from pureml.data.imagefile import ImageError, read_source
+from pureml.data.imagefile import read_source
+from pureml.errors import ImageError
 
 #: Largest image, in pixels, that ``read`` accepts (5000 x 5000).
 MAX_PIXELS = 25000000
@@ -31,10 +32,6 @@ _KINDS = {
     b"P5": ("raw PGM", 1, True), b"P6": ("raw PPM", 3, True),
 }
 _COMMENT = re.compile(rb"#[^\r\n]*")
-
-
-class PNMError(ImageError):
-    """A PBM/PGM/PPM file that cannot be read; the message names the file and why."""
 
 
 PNMImage = collections.namedtuple("PNMImage", "width height mode maxval pixels magic")
@@ -55,7 +52,7 @@ def read(source, name=None, max_pixels=MAX_PIXELS):
 
     ``source`` is a path or the file's bytes; ``name`` is the name used in
     error messages (by default the path, or ``"<PNM data>"``).  Raises
-    ``PNMError`` for anything that is not a valid image, and ``OSError``
+    ``ImageError`` for anything that is not a valid image, and ``OSError``
     when the file cannot be read.
     """
     data, name = read_source(source, name, "<PNM data>")
@@ -66,7 +63,7 @@ def decode(data, name="<PNM data>", max_pixels=MAX_PIXELS):
     """Decode the bytes of a PBM, PGM or PPM file and return a ``PNMImage``."""
     magic = data[:2]
     if magic not in _KINDS:
-        raise PNMError("%s: not a PBM/PGM/PPM file (it starts with %r; expected "
+        raise ImageError("%s: not a PBM/PGM/PPM file (it starts with %r; expected "
                        "one of P1 to P6)" % (name, magic))
     kind, channels, has_maxval = _KINDS[magic]
     fields = ("width", "height", "maxval") if has_maxval else ("width", "height")
@@ -75,13 +72,13 @@ def decode(data, name="<PNM data>", max_pixels=MAX_PIXELS):
     maxval = values[2] if has_maxval else 1
     for label, value in zip(fields, values):
         if value < 1:
-            raise PNMError("%s: bad %s header: %s is %d, expected at least 1"
+            raise ImageError("%s: bad %s header: %s is %d, expected at least 1"
                            % (name, kind, label, value))
     if maxval > 65535:
-        raise PNMError("%s: bad %s header: maxval is %d, expected 1 to 65535"
+        raise ImageError("%s: bad %s header: maxval is %d, expected 1 to 65535"
                        % (name, kind, maxval))
     if width * height > max_pixels:
-        raise PNMError("%s: the image claims %d x %d = %d pixels, more than the "
+        raise ImageError("%s: the image claims %d x %d = %d pixels, more than the "
                        "limit of %d; refusing to decode it"
                        % (name, width, height, width * height, max_pixels))
     count = width * height * channels
@@ -119,21 +116,21 @@ def _read_header(data, fields, name, kind):
             pos += 1
         if pos == start:
             if pos >= size:
-                raise PNMError("%s: truncated %s header: the file ends before the %s"
+                raise ImageError("%s: truncated %s header: the file ends before the %s"
                                % (name, kind, label))
-            raise PNMError("%s: bad %s header: expected the %s (a decimal number), "
+            raise ImageError("%s: bad %s header: expected the %s (a decimal number), "
                            "found %r" % (name, kind, label, data[pos:pos + 10]))
         values.append(int(data[start:pos]))
     if pos >= size:
-        raise PNMError("%s: truncated %s file: nothing after the header"
+        raise ImageError("%s: truncated %s file: nothing after the header"
                        % (name, kind))
     if data[pos] == 0x23:
         pos = _end_of_comment(data, pos)
         if pos >= size:
-            raise PNMError("%s: truncated %s file: nothing after the header"
+            raise ImageError("%s: truncated %s file: nothing after the header"
                            % (name, kind))
     if data[pos] not in _WHITESPACE:
-        raise PNMError("%s: bad %s header: expected whitespace after the %s, found "
+        raise ImageError("%s: bad %s header: expected whitespace after the %s, found "
                        "%r" % (name, kind, fields[-1], data[pos:pos + 10]))
     return values, pos + 1
 
@@ -148,12 +145,12 @@ def _plain_bits(data, pos, count, name):
     """Return the first ``count`` pixels of a plain PBM raster, 0 black 1 white."""
     digits = b"".join(_COMMENT.sub(b"", data[pos:]).split())
     if len(digits) < count:
-        raise PNMError("%s: truncated plain PBM raster: %d of %d pixels"
+        raise ImageError("%s: truncated plain PBM raster: %d of %d pixels"
                        % (name, len(digits), count))
     digits = digits[:count]
     stray = digits.translate(None, b"01")
     if stray:
-        raise PNMError("%s: bad plain PBM raster: %r is not 0 or 1"
+        raise ImageError("%s: bad plain PBM raster: %r is not 0 or 1"
                        % (name, stray[:1]))
     return list(digits.translate(_PBM_DIGIT))
 
@@ -168,7 +165,7 @@ def _raw_bits(data, pos, width, height, name):
     row_bytes = (width + 7) // 8
     raster = data[pos:pos + row_bytes * height]
     if len(raster) < row_bytes * height:
-        raise PNMError("%s: truncated raw PBM raster: %d of %d bytes"
+        raise ImageError("%s: truncated raw PBM raster: %d of %d bytes"
                        % (name, len(raster), row_bytes * height))
     bits = b"".join(map(_PBM_BITS.__getitem__, raster))
     step = row_bytes * 8
@@ -181,12 +178,12 @@ def _plain_samples(data, pos, count, maxval, name, kind):
     """Return the first ``count`` samples of a plain PGM/PPM raster."""
     tokens = _COMMENT.sub(b"", data[pos:]).split()
     if len(tokens) < count:
-        raise PNMError("%s: truncated %s raster: %d of %d samples"
+        raise ImageError("%s: truncated %s raster: %d of %d samples"
                        % (name, kind, len(tokens), count))
     tokens = tokens[:count]
     if not all(map(bytes.isdigit, tokens)):
         bad = next(t for t in tokens if not t.isdigit())
-        raise PNMError("%s: bad %s raster: %r is not a decimal sample"
+        raise ImageError("%s: bad %s raster: %r is not a decimal sample"
                        % (name, kind, bad[:20]))
     samples = list(map(int, tokens))
     _check_maxval(samples, maxval, name, kind)
@@ -198,7 +195,7 @@ def _raw_samples(data, pos, count, maxval, name, kind):
     size = 1 if maxval < 256 else 2
     raster = data[pos:pos + count * size]
     if len(raster) < count * size:
-        raise PNMError("%s: truncated %s raster: %d of %d bytes"
+        raise ImageError("%s: truncated %s raster: %d of %d bytes"
                        % (name, kind, len(raster), count * size))
     if size == 1:
         samples = list(raster)
@@ -213,8 +210,8 @@ def _raw_samples(data, pos, count, maxval, name, kind):
 
 
 def _check_maxval(samples, maxval, name, kind):
-    """Raise ``PNMError`` if any sample exceeds ``maxval``."""
+    """Raise ``ImageError`` if any sample exceeds ``maxval``."""
     if samples and max(samples) > maxval:
         index = next(i for i, v in enumerate(samples) if v > maxval)
-        raise PNMError("%s: bad %s raster: sample %d is %d, more than maxval %d"
+        raise ImageError("%s: bad %s raster: sample %d is %d, more than maxval %d"
                        % (name, kind, index, samples[index], maxval))

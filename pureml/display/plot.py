@@ -23,8 +23,9 @@ import re
 from xml.sax.saxutils import escape, quoteattr
 
 from pureml.data.fileio import atomic_write_text
+from pureml.errors import ArgumentError
 
-__all__ = ["PlotError", "MAX_POINTS", "PALETTE", "render_svg", "training_curves"]
+__all__ = ["ArgumentError", "MAX_POINTS", "PALETTE", "render_svg", "training_curves"]
 
 #: The most points one polyline gets; longer series are averaged down.
 MAX_POINTS = 2000
@@ -51,10 +52,6 @@ _TICK_FONT_SIZE = 11
 _MARKER_LIMIT = 60         # series with at most this many points get dots too
 
 
-class PlotError(ValueError):
-    """The data handed to the plotter cannot be drawn as asked."""
-
-
 def render_svg(accuracy=None, cost=None, *, title="Training curves", cost_unit="epoch"):
     """Return the training-curves figure as the text of a standalone SVG.
 
@@ -67,21 +64,21 @@ def render_svg(accuracy=None, cost=None, *, title="Training curves", cost_unit="
     panel says "not monitored".  NaN and infinite values are skipped, and
     so are values beyond 1e100 in size, whose differences could overflow.
 
-    Raises ``PlotError`` (a ``ValueError``) when a mapping is not a mapping,
+    Raises ``ArgumentError`` (a ``ValueError``) when a mapping is not a mapping,
     a series is not a list of real numbers, an accuracy lies outside [0, 1]
     or ``cost_unit`` is unknown.
     """
     if not isinstance(title, str):
-        raise PlotError("title must be a string, not %s" % type(title).__name__)
+        raise ArgumentError("title must be a string, not %s" % type(title).__name__)
     if cost_unit not in _COST_UNITS:
-        raise PlotError("cost_unit must be %s, not %r"
+        raise ArgumentError("cost_unit must be %s, not %r"
                         % (" or ".join(repr(u) for u in _COST_UNITS), cost_unit))
     acc_series = _check_series("accuracy", accuracy)
     cost_series = _check_series("cost", cost)
     for name, values in acc_series:
         for i, v in enumerate(values):
             if math.isfinite(v) and not 0.0 <= v <= 1.0:
-                raise PlotError(
+                raise ArgumentError(
                     "accuracy series %r has %r at epoch %d; expected a fraction in "
                     "[0, 1] (the number correct divided by the number of images)"
                     % (name, v, i))
@@ -137,18 +134,18 @@ def _check_series(what, mapping):
     if mapping is None:
         return []
     if not hasattr(mapping, "items"):
-        raise PlotError("%s must be a dict mapping a series name to a list of values, "
+        raise ArgumentError("%s must be a dict mapping a series name to a list of values, "
                         "not %s" % (what, type(mapping).__name__))
     checked = []
     for name, values in mapping.items():
         name = str(name)
         if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
-            raise PlotError("%s series %r must be a list of numbers, not %s"
+            raise ArgumentError("%s series %r must be a list of numbers, not %s"
                             % (what, name, type(values).__name__))
         floats = []
         for i, v in enumerate(values):
             if not isinstance(v, numbers.Real):
-                raise PlotError("%s series %r has %r at index %d; expected a real number"
+                raise ArgumentError("%s series %r has %r at index %d; expected a real number"
                                 % (what, name, v, i))
             floats.append(float(v))
         checked.append((name, floats))

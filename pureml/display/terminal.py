@@ -22,9 +22,10 @@ import shutil
 import sys
 import time
 import unicodedata
+from pureml.errors import ArgumentError
 
 __all__ = [
-    "TerminalError", "STYLES", "render_digit", "pick_style", "side_by_side",
+    "ArgumentError", "STYLES", "render_digit", "pick_style", "side_by_side",
     "with_caption", "display_width", "Progress", "format_table",
     "format_confusion", "format_per_class",
 ]
@@ -35,10 +36,6 @@ STYLES = ("blocks", "shades", "ascii")
 _SHADES = " ░▒▓█"
 _ASCII_RAMP = " .:-=+*#%@"
 _UPPER, _LOWER, _FULL = "▀", "▄", "█"
-
-
-class TerminalError(ValueError):
-    """An argument for terminal output was not of the kind expected."""
 
 
 # ---------------------------------------------------------------------------
@@ -56,15 +53,15 @@ def render_digit(pixels, width=28, style="blocks"):
     Every line has the same width (trailing background is spaces) and there
     is no final newline.
 
-    Raises ``TerminalError`` (a ``ValueError``) when ``width`` is not a
+    Raises ``ArgumentError`` (a ``ValueError``) when ``width`` is not a
     positive integer, ``style`` is unknown, there are no pixels, their
     number is not a multiple of ``width`` or one of them is not a finite
     number.
     """
     if isinstance(width, bool) or not isinstance(width, numbers.Integral) or width <= 0:
-        raise TerminalError("width must be a positive integer, not %r" % (width,))
+        raise ArgumentError("width must be a positive integer, not %r" % (width,))
     if style not in STYLES:
-        raise TerminalError("style must be one of %s, not %r"
+        raise ArgumentError("style must be one of %s, not %r"
                             % (", ".join(repr(s) for s in STYLES), style))
     values = _checked_pixels(pixels, width)
     rows = [values[i:i + width] for i in range(0, len(values), width)]
@@ -84,17 +81,17 @@ def render_digit(pixels, width=28, style="blocks"):
 def _checked_pixels(pixels, width):
     """Return ``pixels`` as a list of floats clamped to [0, 1], after checking them."""
     if isinstance(pixels, (str, bytes)) or not hasattr(pixels, "__iter__"):
-        raise TerminalError("pixels must be a sequence of numbers, not %s"
+        raise ArgumentError("pixels must be a sequence of numbers, not %s"
                             % type(pixels).__name__)
     values = []
     for i, v in enumerate(pixels):
         if not isinstance(v, numbers.Real) or not math.isfinite(v):
-            raise TerminalError("pixel %d is %r; expected a finite number in [0, 1]" % (i, v))
+            raise ArgumentError("pixel %d is %r; expected a finite number in [0, 1]" % (i, v))
         values.append(min(1.0, max(0.0, float(v))))
     if not values:
-        raise TerminalError("there are no pixels to draw")
+        raise ArgumentError("there are no pixels to draw")
     if len(values) % width:
-        raise TerminalError("%d pixels do not fill rows of width %d; expected a multiple "
+        raise ArgumentError("%d pixels do not fill rows of width %d; expected a multiple "
                             "of %d (28x28 = 784 for MNIST)" % (len(values), width, width))
     return values
 
@@ -160,15 +157,15 @@ def side_by_side(blocks, gap=4):
     separate neighbouring blocks.  Trailing spaces are trimmed from every
     line, and there is no final newline.  No blocks give the empty string.
 
-    Raises ``TerminalError`` when a block is not a string or ``gap`` is not
+    Raises ``ArgumentError`` when a block is not a string or ``gap`` is not
     a non-negative integer.
     """
     if isinstance(gap, bool) or not isinstance(gap, numbers.Integral) or gap < 0:
-        raise TerminalError("gap must be a non-negative integer, not %r" % (gap,))
+        raise ArgumentError("gap must be a non-negative integer, not %r" % (gap,))
     split = []
     for i, block in enumerate(blocks):
         if not isinstance(block, str):
-            raise TerminalError("block %d is %s; expected a string" % (i, type(block).__name__))
+            raise ArgumentError("block %d is %s; expected a string" % (i, type(block).__name__))
         lines = block.split("\n")
         split.append((lines, max(display_width(line) for line in lines)))
     if not split:
@@ -188,7 +185,7 @@ def with_caption(block, caption):
     centred over it.  ``caption`` is converted with ``str``.
     """
     if not isinstance(block, str):
-        raise TerminalError("block is %s; expected a string" % type(block).__name__)
+        raise ArgumentError("block is %s; expected a string" % type(block).__name__)
     caption = str(caption)
     lines = block.split("\n") + [caption]
     width = max(display_width(line) for line in lines)
@@ -251,13 +248,13 @@ class Progress:
     def __init__(self, total, *, stream=None, label="", min_interval=0.25,
                  clock=time.monotonic):
         if isinstance(total, bool) or not isinstance(total, numbers.Integral) or total < 0:
-            raise TerminalError("total must be a non-negative integer, not %r" % (total,))
+            raise ArgumentError("total must be a non-negative integer, not %r" % (total,))
         if (not isinstance(min_interval, numbers.Real) or not math.isfinite(min_interval)
                 or min_interval < 0):
-            raise TerminalError("min_interval must be a non-negative number of seconds, "
+            raise ArgumentError("min_interval must be a non-negative number of seconds, "
                                 "not %r" % (min_interval,))
         if not callable(clock):
-            raise TerminalError("clock must be a function returning seconds, not %r"
+            raise ArgumentError("clock must be a function returning seconds, not %r"
                                 % (clock,))
         self.total = int(total)
         self.stream = sys.stderr if stream is None else stream
@@ -283,12 +280,12 @@ class Progress:
     def update(self, done):
         """Record that ``done`` images are finished, redrawing if it is time; return None.
 
-        Raises ``TerminalError`` when ``done`` is not an integer from 0 to
+        Raises ``ArgumentError`` when ``done`` is not an integer from 0 to
         ``total``, whether or not the bar is being drawn.
         """
         if (isinstance(done, bool) or not isinstance(done, numbers.Integral)
                 or not 0 <= done <= self.total):
-            raise TerminalError("done must be an integer from 0 to %d, not %r"
+            raise ArgumentError("done must be an integer from 0 to %d, not %r"
                                 % (self.total, done))
         self.done = int(done)
         if not self.active or self._closed:
@@ -382,7 +379,7 @@ def format_table(rows, headers=None):
     Numbers are right-aligned, other cells left-aligned; columns are two
     spaces apart.  ``headers``, when given, make a first line and a line of
     dashes beneath it.  Trailing spaces are trimmed; there is no final
-    newline.  Raises ``TerminalError`` when the rows differ in length from
+    newline.  Raises ``ArgumentError`` when the rows differ in length from
     each other or from ``headers``.
     """
     rows = [list(row) for row in rows]
@@ -392,7 +389,7 @@ def format_table(rows, headers=None):
     n = len(all_rows[0])
     for i, row in enumerate(all_rows):
         if len(row) != n:
-            raise TerminalError("row %d has %d cells; expected %d like the first"
+            raise ArgumentError("row %d has %d cells; expected %d like the first"
                                 % (i, len(row), n))
     text = [[_cell(v) for v in row] for row in all_rows]
     numeric = [all(isinstance(row[c], numbers.Real) for row in rows) if rows else False
@@ -413,14 +410,14 @@ def format_table(rows, headers=None):
 def _check_counts(name, values, allow_float=False):
     """Return ``values`` as a list after checking they are finite non-negative numbers."""
     if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
-        raise TerminalError("%s must be a sequence of numbers, not %s"
+        raise ArgumentError("%s must be a sequence of numbers, not %s"
                             % (name, type(values).__name__))
     out = list(values)
     for i, v in enumerate(out):
         kind = numbers.Real if allow_float else numbers.Integral
         if (isinstance(v, bool) or not isinstance(v, kind) or not math.isfinite(v)
                 or v < 0):
-            raise TerminalError("%s[%d] is %r; expected a non-negative %s"
+            raise ArgumentError("%s[%d] is %r; expected a non-negative %s"
                                 % (name, i, v, "number" if allow_float else "integer"))
     return out
 
@@ -435,21 +432,21 @@ def format_confusion(matrix, labels=range(10)):
     header row of predicted labels and a header column of true labels;
     there is no final newline.
 
-    Raises ``TerminalError`` when the matrix is not square, ``labels`` does
+    Raises ``ArgumentError`` when the matrix is not square, ``labels`` does
     not have one label per row, or an entry is negative or not a number.
     """
     labels = [str(label) for label in labels]
     if isinstance(matrix, (str, bytes)) or not hasattr(matrix, "__iter__"):
-        raise TerminalError("matrix must be a list of rows, not %s" % type(matrix).__name__)
+        raise ArgumentError("matrix must be a list of rows, not %s" % type(matrix).__name__)
     rows = list(matrix)
     if len(rows) != len(labels):
-        raise TerminalError("the matrix has %d rows but there are %d labels; expected "
+        raise ArgumentError("the matrix has %d rows but there are %d labels; expected "
                             "one label per row" % (len(rows), len(labels)))
     checked = []
     for i, row in enumerate(rows):
         row = _check_counts("matrix[%d]" % i, row, allow_float=True)
         if len(row) != len(rows):
-            raise TerminalError("matrix row %d has %d entries; expected %d for a square "
+            raise ArgumentError("matrix row %d has %d entries; expected %d for a square "
                                 "matrix" % (i, len(row), len(rows)))
         checked.append([_cell(v) for v in row])
     corner = "true\\pred"
@@ -472,7 +469,7 @@ def format_per_class(correct, total, labels=None):
     reads like ``3:   991 / 1010   98.12%``; a class with no images shows
     "n/a" instead of a percentage.  There is no final newline.
 
-    Raises ``TerminalError`` when the sequences differ in length, a count
+    Raises ``ArgumentError`` when the sequences differ in length, a count
     is not a non-negative integer, or a class has more correct than total.
     """
     correct = _check_counts("correct", correct)
@@ -481,12 +478,12 @@ def format_per_class(correct, total, labels=None):
         labels = range(len(correct))
     labels = [str(label) for label in labels]
     if not len(correct) == len(total) == len(labels):
-        raise TerminalError("correct, total and labels have %d, %d and %d entries; "
+        raise ArgumentError("correct, total and labels have %d, %d and %d entries; "
                             "expected the same number"
                             % (len(correct), len(total), len(labels)))
     for i, (c, t) in enumerate(zip(correct, total)):
         if c > t:
-            raise TerminalError("class %s has %d correct out of %d; correct cannot exceed "
+            raise ArgumentError("class %s has %d correct out of %d; correct cannot exceed "
                                 "total" % (labels[i], c, t))
     if not labels:
         return ""

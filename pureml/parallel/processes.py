@@ -18,8 +18,9 @@ import platform
 import signal
 import sys
 
-from pureml.errors import NetworkError
+from pureml.errors import ArgumentError
 from pureml.vectors import PYPY
+from pureml.errors import WorkerError
 
 __all__ = ["WorkerError", "usable_cores", "fork_context", "resolve_workers",
            "resolve_data_workers", "parts", "forking", "ignore_interrupts", "copy_nested",
@@ -40,10 +41,6 @@ AUTO_SPLITS = not PYPY
 #: x86-64 (its stores and loads are not reordered with one another), not on
 #: ARM or POWER, where a reader could see the counter before the data.
 ORDERED_MEMORY = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
-
-
-class WorkerError(NetworkError):
-    """A worker process failed, died, or could not be started; the message says which."""
 
 
 def usable_cores():
@@ -79,7 +76,7 @@ def resolve_workers(workers, sizes):
     ``workers`` is an int of at least 1 or "auto": the usable cores, but 1
     where sharing does not pay (on PyPy, for a first layer of fewer than
     MIN_SPLIT_WEIGHTS weights, or on a platform that cannot fork) and never
-    more than the first layer's neurons.  Raises NetworkError otherwise.
+    more than the first layer's neurons.  Raises ArgumentError otherwise.
     """
     neurons = sizes[1]
     if workers == "auto":
@@ -88,10 +85,10 @@ def resolve_workers(workers, sizes):
             return 1
         return max(1, min(usable_cores(), neurons))
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise NetworkError("workers must be a whole number of at least 1, or 'auto', not %r"
+        raise ArgumentError("workers must be a whole number of at least 1, or 'auto', not %r"
                            % (workers,))
     if workers > neurons:
-        raise NetworkError("workers=%d: the first layer has only %d neurons to share out"
+        raise ArgumentError("workers=%d: the first layer has only %d neurons to share out"
                            % (workers, neurons))
     if workers > 1 and fork_context() is None:
         raise _cannot_split(workers)
@@ -103,7 +100,7 @@ def resolve_data_workers(workers):
     if workers == "auto":
         return usable_cores() if AUTO_SPLITS and fork_context() is not None else 1
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise NetworkError("workers must be a whole number of at least 1, or 'auto', not %r"
+        raise ArgumentError("workers must be a whole number of at least 1, or 'auto', not %r"
                            % (workers,))
     if workers > 1 and fork_context() is None:
         raise _cannot_split(workers)

@@ -42,6 +42,7 @@ import threading
 import time
 import traceback
 import urllib.parse
+from pureml.errors import RequestError
 
 try:
     import resource             # POSIX: the open-file limit bounds the connections
@@ -70,15 +71,6 @@ LINGER_BYTES = 8 * MAX_BODY
 JSON = "application/json"
 
 _DIGITS = re.compile(r"[0-9]+")         # ASCII only: str.isdigit() takes "²"
-
-
-class RequestError(ValueError):
-    """A request the server cannot answer: ``status`` is its code, the message why."""
-
-    def __init__(self, status, message, headers=None):
-        ValueError.__init__(self, message)
-        self.status = status
-        self.headers = headers or {}
 
 
 class RequestTimeout(socket.timeout):

@@ -39,8 +39,9 @@ from pureml.data import images
 from pureml.web import httpd
 from pureml.data.imagefile import ImageError
 from pureml.web.httpd import MAX_BODY, REQUEST_TIMEOUT, TIMEOUT, RequestError, json_bytes
+from pureml.errors import ArgumentError
 
-__all__ = ["make_server", "page", "App", "Handler", "ServeError", "RequestError", "MAX_BODY",
+__all__ = ["make_server", "page", "App", "Handler", "ArgumentError", "RequestError", "MAX_BODY",
            "TIMEOUT", "REQUEST_TIMEOUT", "UPLOAD_PIXELS", "DECODE_SLOTS"]
 
 #: The most pixels an uploaded image or JSON drawing may have (the page sends
@@ -56,10 +57,6 @@ _IMAGE_TYPES = ("image/png", "image/x-portable-graymap", "image/x-portable-bitma
                 "image/x-portable-pixmap", "image/x-portable-anymap",
                 "application/octet-stream")
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,12}")        # ASCII only: str.isdigit() takes "²"
-
-
-class ServeError(ValueError):
-    """A model that cannot be served: the message says what it is and what the page needs."""
 
 
 def page():
@@ -257,12 +254,12 @@ def make_server(model, host="127.0.0.1", port=8000, data_root=None, verbose=Fals
     Port 0 picks a free one; a host holding ':' is IPv6.  ``max_connections``
     (default httpd.default_max_connections()) and ``request_timeout``
     (seconds) are the server's limits.  Raises ModelFileError for a bad
-    model file, ServeError for a network that does not take 28x28 images,
+    model file, ArgumentError for a network that does not take 28x28 images,
     and OSError when the address cannot be had.
     """
     name = "the model"
     if model.n_inputs != mnist.IMAGE_SIZE:
-        raise ServeError("%s: the network has %s inputs; the page sends 28x28 images of %d "
+        raise ArgumentError("%s: the network has %s inputs; the page sends 28x28 images of %d "
                          "pixels" % (name, model.n_inputs, mnist.IMAGE_SIZE))
     app = App(model, data_root)
     server = httpd.bind(host, port, Handler, max_connections=max_connections,
