@@ -1,18 +1,87 @@
-"""Checking what is given to a Network: sizes, counts, rates and the data.
+"""The one module of argument checks: every value pureml is given is checked here.
 
-Each function returns the value (converted where that helps, as ``sizes``
-to a list) or raises ``ArgumentError`` saying what was wrong and what was
-expected, so that ``pureml.network`` reads like the book.
+Each function returns the value (converted where that helps: ``sizes`` to
+a list, a number to a float) or raises ``ArgumentError`` saying what was
+wrong and what was expected, so that the books' modules read like the
+books and check their arguments once, at the public edge.
+
+The general checks (``check_count``, ``check_number``, ``check_positive``,
+``check_nonnegative``, ``check_fraction``, ``check_choice``) serve every
+module; after them come the checks of what a Nielsen ``Network`` is given:
+its sizes, inputs, targets, labelled data and SGD's settings.
 """
 
 import math
+import numbers
 
 from pureml.errors import ArgumentError
 
-__all__ = ["as_list", "check_sizes", "check_count", "check_number", "check_positive",
-           "check_nonnegative", "check_momentum", "lookup", "one_hot", "check_input",
-           "check_target", "check_pair", "check_training_data", "check_labelled_data",
-           "check_measured_data", "check_mini_batch"]
+__all__ = ["check_count", "check_number", "check_positive", "check_nonnegative",
+           "check_fraction", "check_momentum", "check_choice", "lookup", "one_hot", "as_list",
+           "check_sizes", "check_input", "check_target", "check_pair", "check_training_data",
+           "check_labelled_data", "check_measured_data", "check_mini_batch", "check_sgd",
+           "check_update"]
+
+
+def check_count(value, name, minimum=0):
+    """Return value as an int if it is a whole number (not a bool) of at least ``minimum``.
+
+    >>> check_count(3, "epochs")
+    3
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ArgumentError("%s must be a whole number of at least %d, not %r"
+                            % (name, minimum, value))
+    return int(value)
+
+
+def check_number(value, name):
+    """Return value as a float if it is a finite number (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ArgumentError("%s must be a number, not %r" % (name, value))
+    value = float(value)
+    if not math.isfinite(value):
+        raise ArgumentError("%s must be a finite number, not %r" % (name, value))
+    return value
+
+
+def check_positive(value, name):
+    """Return value as a float if it is a finite number greater than 0."""
+    value = check_number(value, name)
+    if value <= 0.0:
+        raise ArgumentError("%s must be greater than 0, not %r" % (name, value))
+    return value
+
+
+def check_nonnegative(value, name):
+    """Return value as a float if it is a finite number of at least 0."""
+    value = check_number(value, name)
+    if value < 0.0:
+        raise ArgumentError("%s must be 0 or more, not %r" % (name, value))
+    return value
+
+
+def check_fraction(value, name):
+    """Return value as a float if it is a number from 0 up to, not including, 1."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
+            not 0.0 <= value < 1.0:
+        raise ArgumentError("%s must be a number from 0 up to (not including) 1, not %r"
+                            % (name, value))
+    return float(value)
+
+
+def check_momentum(mu):
+    """Return mu if it is a finite number with 0 <= mu < 1: the momentum coefficient."""
+    return check_fraction(mu, "the momentum coefficient mu")
+
+
+def check_choice(value, choices, name):
+    """Return value if it is one of ``choices`` (any iterable of allowed values)."""
+    choices = tuple(choices)
+    if isinstance(value, bool) or value not in choices:
+        raise ArgumentError("%s must be one of %s, not %r"
+                            % (name, ", ".join(map(str, choices)), value))
+    return value
 
 
 def as_list(data, what):
@@ -44,47 +113,9 @@ def check_sizes(sizes):
     return sizes
 
 
-def check_count(value, name, minimum):
-    """Return value if it is an int >= minimum; raise ArgumentError otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ArgumentError("%s must be an int, not %r" % (name, value))
-    if value < minimum:
-        raise ArgumentError("%s must be at least %d, got %d" % (name, minimum, value))
-    return value
 
 
-def check_number(value, name):
-    """Return value as a float if it is a finite number; raise ArgumentError otherwise."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ArgumentError("%s must be a number, not %r" % (name, value))
-    value = float(value)
-    if not math.isfinite(value):
-        raise ArgumentError("%s must be a finite number, got %r" % (name, value))
-    return value
 
-
-def check_positive(value, name):
-    """Return value if it is a finite number > 0; raise ArgumentError otherwise."""
-    value = check_number(value, name)
-    if value <= 0.0:
-        raise ArgumentError("%s must be greater than 0, got %r" % (name, value))
-    return value
-
-
-def check_nonnegative(value, name):
-    """Return value if it is a finite number >= 0; raise ArgumentError otherwise."""
-    value = check_number(value, name)
-    if value < 0.0:
-        raise ArgumentError("%s must be 0 or more, got %r" % (name, value))
-    return value
-
-
-def check_momentum(mu):
-    """Return mu if it is a finite number with 0 <= mu < 1; raise ArgumentError otherwise."""
-    mu = check_number(mu, "mu")
-    if not 0.0 <= mu < 1.0:
-        raise ArgumentError("the momentum coefficient mu must be in [0, 1), got %r" % (mu,))
-    return mu
 
 
 def lookup(value, table, what):
@@ -214,4 +245,44 @@ def check_mini_batch(sizes, mini_batch):
         x, y = check_pair(pair, "mini_batch")
         xs.append(check_input(sizes, x))
         ys.append(check_target(sizes, y))
+    return xs, ys
+
+
+def check_sgd(sizes, training_data, epochs, mini_batch_size, eta, test_data, lmbda, mu,
+              evaluation_data, early_stopping_n, eta_schedule_n, monitoring_evaluation):
+    """Check Network.SGD's arguments; return (training_data, test_data, evaluation_data) as lists.
+
+    ``evaluation_data`` defaults to ``test_data``; monitoring the evaluation
+    data (``monitoring_evaluation``), early stopping and the eta schedule
+    need one of them.
+    """
+    training_data = check_training_data(sizes, training_data)
+    check_count(epochs, "epochs", minimum=0)
+    check_count(mini_batch_size, "mini_batch_size", minimum=1)
+    check_positive(eta, "eta")
+    check_nonnegative(lmbda, "lmbda")
+    check_momentum(mu)
+    check_count(early_stopping_n, "early_stopping_n", minimum=0)
+    check_count(eta_schedule_n, "eta_schedule_n", minimum=0)
+    if test_data is not None:
+        test_data = check_labelled_data(sizes, test_data, "test_data")
+    if evaluation_data is not None:
+        evaluation_data = check_labelled_data(sizes, evaluation_data, "evaluation_data")
+    else:
+        evaluation_data = test_data
+    if (monitoring_evaluation or early_stopping_n or eta_schedule_n) and evaluation_data is None:
+        raise ArgumentError("monitoring, early stopping and the eta schedule "
+                            "need evaluation_data (or test_data)")
+    return training_data, test_data, evaluation_data
+
+
+def check_update(sizes, mini_batch, eta, lmbda, n, mu):
+    """Check update_mini_batch's arguments; return the mini-batch's lists (xs, ys)."""
+    xs, ys = check_mini_batch(sizes, mini_batch)
+    check_positive(eta, "eta")
+    check_nonnegative(lmbda, "lmbda")
+    check_momentum(mu)
+    if lmbda and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+        raise ArgumentError("L2 regularisation needs n, the size of the training set, as a "
+                            "positive int; got %r" % (n,))
     return xs, ys

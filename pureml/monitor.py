@@ -1,14 +1,39 @@
-"""network2's measuring and deciding at the end of each epoch of SGD.
+"""network2's measuring and deciding, around Network.SGD's loop.
 
-Chapter 1's loop (shuffle, mini-batches, update) is in ``Network.SGD``;
-what chapter 3 adds at the end of every epoch is here: the four
-monitoring lists that network2's SGD returns, the book's printed lines,
-early stopping, and the learning-rate schedule (halve eta when accuracy
-stops improving, stop at eta/128).
+Chapter 1's loop (shuffle, mini-batches, update) is ``Network.SGD``; what
+network2 and chapter 3 add around it is here, in ``Monitor``:
+
+* the checks of SGD's arguments, made once, before the first epoch;
+* after each epoch, the book's printed lines ("Epoch j: correct / n", or
+  "Epoch j complete") and the four monitoring lists that network2's SGD
+  returns, as a ``History``: ``monitor_evaluation_cost``,
+  ``monitor_evaluation_accuracy``, ``monitor_training_cost`` and
+  ``monitor_training_accuracy`` choose what is measured, on
+  ``evaluation_data`` (pairs with int labels; it defaults to ``test_data``)
+  and on the training data; accuracies are counts, as in network2;
+* ``early_stopping_n``: stop when the evaluation accuracy has not improved
+  for that many epochs; ``eta_schedule_n``: halve eta whenever it has not
+  improved for that many epochs, and stop once eta has fallen to eta/128
+  (chapter 3's learning-rate schedule);
+* ``verbose=False`` silences the printing; ``on_epoch(record)`` is called
+  after each epoch with a dict of what was measured and decided: "epoch",
+  "eta" (used in the epoch), "seconds", "test_correct" and "test_total"
+  (with test_data), "evaluation_accuracy", "history" (the lists so far),
+  "notes" (the lines about early stopping or eta, as printed), "stopped",
+  "stop_reason" (None, or why training stops) and "next_eta";
+  ``on_batch(done, total, cost)`` after each mini-batch, with the images
+  done so far in the epoch, the epoch's total, and the mini-batch's mean
+  cost before its update;
+* ``DivergenceError``, naming the epoch and mini-batch, when the weights
+  become NaN or infinite.
 """
 
 import collections
+import math
 import time
+
+from pureml.arguments import check_sgd, one_hot
+from pureml.errors import DivergenceError
 
 __all__ = ["History", "Monitor"]
 
@@ -18,23 +43,24 @@ History = collections.namedtuple(
 
 
 class Monitor:
-    """What SGD measures and decides after each epoch; ``eta`` is the rate for the next one.
+    """What SGD checks before it starts and measures and decides after each epoch.
 
-    ``end_of_epoch(j, start)`` measures what was asked for, prints the
-    book's lines (when ``verbose``), calls ``on_epoch(record)`` and returns
-    True when training should stop.  ``history`` holds the four lists.
+    ``training_data`` is the checked copy of the training data (SGD
+    shuffles it), ``eta`` the learning rate for the next epoch and
+    ``history`` the four lists.  See the module's docstring.
     """
 
-    def __init__(self, net, training_data, test_data, evaluation_data, eta, lmbda,
-                 monitor_evaluation_cost, monitor_evaluation_accuracy,
-                 monitor_training_cost, monitor_training_accuracy,
-                 early_stopping_n, eta_schedule_n, verbose, on_epoch):
+    def __init__(self, net, training_data, epochs, mini_batch_size, eta, test_data, lmbda, mu,
+                 evaluation_data, monitor_evaluation_cost, monitor_evaluation_accuracy,
+                 monitor_training_cost, monitor_training_accuracy, early_stopping_n,
+                 eta_schedule_n, verbose, on_epoch, on_batch):
+        checked = check_sgd(net.sizes, training_data, epochs, mini_batch_size, eta, test_data,
+                            lmbda, mu, evaluation_data, early_stopping_n, eta_schedule_n,
+                            monitor_evaluation_cost or monitor_evaluation_accuracy)
+        self.training_data, self.test_data, self.evaluation_data = checked
         self.net = net
-        self.training_data = training_data
-        self.test_data = test_data
-        self.evaluation_data = evaluation_data
-        self.eta = eta
-        self.eta_floor = eta / 128.0
+        self.eta = float(eta)
+        self.eta_floor = self.eta / 128.0
         self.lmbda = lmbda
         self.monitor_evaluation_cost = monitor_evaluation_cost
         self.monitor_evaluation_accuracy = monitor_evaluation_accuracy
@@ -44,24 +70,60 @@ class Monitor:
         self.eta_schedule_n = eta_schedule_n
         self.verbose = verbose
         self.on_epoch = on_epoch
+        self.on_batch = on_batch
         self.history = History([], [], [], [])
         self.best_accuracy = None
         self.epochs_since_best = 0
+        self.batch = 0                      # mini-batches done in this epoch
+        self.done = 0                       # and their examples
+        self.start = time.perf_counter()
 
-    def end_of_epoch(self, j, start):
-        """Measure, print and decide after epoch ``j`` (begun at ``start``); return True to stop."""
-        record = {"epoch": j, "eta": self.eta, "seconds": time.perf_counter() - start}
-        lines = self._measure(j, record)
-        notes, stop_reason = self._decide(record["evaluation_accuracy"])
+    def mini_batch_done(self, j, mini_batch, outputs):
+        """After a mini-batch of epoch j: stop a diverged run, and call on_batch; return None.
+
+        ``outputs`` are the network's outputs for the mini-batch before the
+        update, from which its cost comes.
+        """
+        self.batch += 1
+        self.done += len(mini_batch)
+        if not math.isfinite(sum(self.net.biases[-1])):
+            self.diverged(j, "mini-batch %d" % (self.batch - 1))
+        if self.on_batch is not None:
+            cost_fn, size = self.net.cost.fn, self.net.sizes[-1]
+            cost = math.fsum(cost_fn(a, one_hot(y, size) if isinstance(y, int) else y)
+                             for a, (_, y) in zip(outputs, mini_batch)) / len(mini_batch)
+            self.on_batch(self.done, len(self.training_data), cost)
+
+    def end_of_epoch(self, j):
+        """Measure, print and decide after epoch ``j``; return True when training should stop."""
+        if not self.is_finite():
+            self.diverged(j, "the end of the epoch")
+        record = {"epoch": j, "eta": self.eta, "seconds": time.perf_counter() - self.start}
+        lines = self.measure(j, record)
+        notes, stop_reason = self.decide(record["evaluation_accuracy"])
         stop = stop_reason is not None
         record.update(stopped=stop, stop_reason=stop_reason, notes=notes, next_eta=self.eta)
         if self.verbose:
             print("\n".join(lines + notes))
         if self.on_epoch is not None:
             self.on_epoch(record)
+        self.batch = self.done = 0
+        self.start = time.perf_counter()
         return stop
 
-    def _measure(self, j, record):
+    def is_finite(self):
+        """Return True if every weight and bias of the network is a finite number."""
+        net = self.net
+        return all(math.isfinite(sum(row)) for w in net.weights for row in w) and \
+            all(math.isfinite(sum(b)) for b in net.biases)
+
+    def diverged(self, j, where):
+        """Raise DivergenceError for training that went non-finite in epoch ``j``."""
+        raise DivergenceError(
+            "training diverged in epoch {0} (at {1}): the weights became NaN or "
+            "infinite with eta={2}; try a smaller eta".format(j, where, self.eta))
+
+    def measure(self, j, record):
         """Fill ``record`` and the history with this epoch's measurements; return the lines to print."""
         net, history = self.net, self.history
         training_data, test_data = self.training_data, self.test_data
@@ -70,8 +132,7 @@ class Monitor:
         if test_data is not None:
             record["test_correct"] = net.evaluate(test_data)
             record["test_total"] = len(test_data)
-            lines.append("Epoch {0}: {1} / {2}".format(
-                j, record["test_correct"], len(test_data)))
+            lines.append("Epoch {0}: {1} / {2}".format(j, record["test_correct"], len(test_data)))
         else:
             lines.append("Epoch {0} complete".format(j))
         if self.monitor_training_cost:
@@ -102,7 +163,7 @@ class Monitor:
                       evaluation_accuracy=evaluation_accuracy)
         return lines
 
-    def _decide(self, evaluation_accuracy):
+    def decide(self, evaluation_accuracy):
         """Apply early stopping and the eta schedule; return (notes, stop_reason or None)."""
         notes, stop_reason = [], None
         if evaluation_accuracy is None:

@@ -2,14 +2,18 @@
 
 A module to implement the stochastic gradient descent learning algorithm
 for a feedforward neural network.  Gradients are calculated using
-backpropagation.  The names are the book's: ``sizes``, ``weights``,
+backpropagation.  The code is meant to be simple and easily readable
+beside the book: the names are the book's (``sizes``, ``weights``,
 ``biases``, ``zs``, ``activations``, ``delta``, ``nabla_b``, ``nabla_w``,
-``eta`` and ``lmbda``.
+``eta``, ``lmbda``), and one step of training is the book's call chain,
+``SGD`` -> ``update_mini_batch`` -> backpropagation.
 
 Vectors are lists of floats and a weight matrix is a list of rows, so
 ``weights[l][j][k]`` is the weight from neuron k in layer l to neuron j in
 layer l+1, and ``biases[l][j]`` is the bias of neuron j in layer l+1.  The
-arithmetic lives in ``pureml.matrix``.
+arithmetic is pureml.engine's kernels, each named by what it computes
+(``dense.matvec_each``: w a + b for each example) and defined the obvious
+way in pureml.engine.reference.
 
 The four equations of backpropagation (chapter 2), where ``*`` is the
 element-wise (Hadamard) product:
@@ -28,21 +32,18 @@ equations 20 and 21, with chapter 3's L2 weight decay):
 
 import math
 import random
-import time
 
-from pureml import matrix
-from pureml.data import modelfile
-from pureml.parallel import sgd, processes
-from pureml.activations import (ACTIVATIONS, ReLU, Sigmoid, Tanh,  # noqa: F401
-                                sigmoid, sigmoid_prime)
-from pureml.costs import (COSTS, CrossEntropyCost, LogLikelihoodCost,  # noqa: F401
-                          QuadraticCost)
-from pureml.arguments import (check_count, check_input, check_labelled_data,
-                              check_measured_data, check_mini_batch, check_momentum,
-                              check_nonnegative, check_positive, check_sizes, check_target,
-                              check_training_data, lookup, one_hot)
-from pureml.errors import DivergenceError, ModelFileError, ArgumentError
+from pureml.activations import ACTIVATIONS, ReLU, Sigmoid, Tanh, sigmoid, sigmoid_prime
+from pureml.arguments import (check_input, check_labelled_data, check_measured_data,
+                              check_nonnegative, check_sizes, check_target, check_update,
+                              lookup, one_hot)
+from pureml.costs import COSTS, CrossEntropyCost, LogLikelihoodCost, QuadraticCost
+from pureml.data import networkfile
+from pureml.engine import dense
+from pureml.engine.vectors import argmax, gaussian, hadamard, outer, sub, sumprod, zeros
+from pureml.errors import ArgumentError, DivergenceError, ModelFileError
 from pureml.monitor import History, Monitor
+from pureml.parallel import processes, sgd
 
 __all__ = ["Network", "load", "sigmoid", "sigmoid_prime", "QuadraticCost",
            "CrossEntropyCost", "LogLikelihoodCost", "Sigmoid", "Tanh", "ReLU",
@@ -56,6 +57,9 @@ WEIGHT_INITIALIZERS = ("large", "default", "he")
 
 class Network:
     """A feedforward network of fully connected layers, trained by SGD."""
+
+    #: What SGD measures and decides after each epoch: network2's monitoring.
+    Monitor = Monitor
 
     def __init__(self, sizes, cost=QuadraticCost, *, activation=Sigmoid,
                  weight_initializer="large", seed=None, rng=None):
@@ -79,7 +83,7 @@ class Network:
         self._setup(sizes, cost, activation, seed, rng)
         if weight_initializer not in WEIGHT_INITIALIZERS:
             raise ArgumentError("weight_initializer must be one of %s, not %r"
-                               % (", ".join(WEIGHT_INITIALIZERS), weight_initializer))
+                                % (", ".join(WEIGHT_INITIALIZERS), weight_initializer))
         getattr(self, weight_initializer + "_weight_initializer")()
 
     @classmethod
@@ -89,17 +93,16 @@ class Network:
 
         ``weights[l]`` is layer l+1's matrix (one row per neuron) and
         ``biases[l]`` its vector; the lists are used as they are, not
-        copied, and "sizes" follows from them.  This is how ``load`` builds
-        a network: from the file's own numbers.
+        copied, and "sizes" follows from them.
         """
         if not weights or len(weights) != len(biases):
             raise ArgumentError("weights and biases must be lists of the same number (at "
-                               "least 1) of layers; got %d and %d" % (len(weights), len(biases)))
+                                "least 1) of layers; got %d and %d" % (len(weights), len(biases)))
         sizes = [len(weights[0][0]) if weights[0] else 0] + [len(w) for w in weights]
         for l, (w, b) in enumerate(zip(weights, biases)):
             if len(b) != len(w) or any(len(row) != sizes[l] for row in w):
                 raise ArgumentError("layer %d's weights must be %d rows of %d numbers, with "
-                                   "as many biases" % (l + 1, sizes[l + 1], sizes[l]))
+                                    "as many biases" % (l + 1, sizes[l + 1], sizes[l]))
         net = cls.__new__(cls)
         net._setup(sizes, cost, activation, seed, rng)
         net.weights, net.biases = weights, biases
@@ -114,10 +117,9 @@ class Network:
         if rng is not None and seed is not None:
             raise ArgumentError("give a seed or an rng, not both")
         if rng is not None and not isinstance(rng, random.Random):
-            raise ArgumentError("rng must be a random.Random, not %s"
-                               % type(rng).__name__)
+            raise ArgumentError("rng must be a random.Random, not %s" % type(rng).__name__)
         self.rng = rng if rng is not None else random.Random(seed)
-        self._velocities = None
+        self.velocities = None          # momentum's, per layer (v_w, v_b); None at rest
 
     # -- initialisation (network2's names) ---------------------------------
 
@@ -127,31 +129,28 @@ class Network:
         Large weights saturate the sigmoid neurons and slow learning down
         (chapter 3); this is kept as the seed's behaviour.
         """
-        self.biases = [matrix.gaussian(self.rng, y) for y in self.sizes[1:]]
-        self.weights = [matrix.gaussian(self.rng, y, x)
+        self.biases = [gaussian(self.rng, y) for y in self.sizes[1:]]
+        self.weights = [gaussian(self.rng, y, x)
                         for x, y in zip(self.sizes[:-1], self.sizes[1:])]
-        self._velocities = None
 
     def default_weight_initializer(self):
         """Draw weights from N(0, 1/n_in) and biases from N(0, 1), as network2 does; return None."""
-        self.biases = [matrix.gaussian(self.rng, y) for y in self.sizes[1:]]
-        self.weights = [matrix.gaussian(self.rng, y, x, sigma=1.0 / math.sqrt(x))
+        self.biases = [gaussian(self.rng, y) for y in self.sizes[1:]]
+        self.weights = [gaussian(self.rng, y, x, sigma=1.0 / math.sqrt(x))
                         for x, y in zip(self.sizes[:-1], self.sizes[1:])]
-        self._velocities = None
 
     def he_weight_initializer(self):
         """Draw weights from N(0, 2/n_in) with zero biases (He et al., 2015); return None.
 
         This keeps the variance of ReLU layers' outputs steady from layer to layer.
         """
-        self.biases = [matrix.zeros(y) for y in self.sizes[1:]]
-        self.weights = [matrix.gaussian(self.rng, y, x, sigma=math.sqrt(2.0 / x))
+        self.biases = [zeros(y) for y in self.sizes[1:]]
+        self.weights = [gaussian(self.rng, y, x, sigma=math.sqrt(2.0 / x))
                         for x, y in zip(self.sizes[:-1], self.sizes[1:])]
-        self._velocities = None
 
     # -- the forward pass --------------------------------------------------
 
-    def _layers(self):
+    def layers(self):
         """Return (b, w, sigma) for each layer after the input: hidden layers, then the output layer."""
         sigmas = [self.activation] * (self.num_layers - 2) + [self.cost.output_activation]
         return zip(self.biases, self.weights, sigmas)
@@ -159,237 +158,140 @@ class Network:
     def feedforward(self, a):
         """Return the output of the network if ``a`` is input.
 
-        Each layer computes a' = sigma(w a + b): chapter 1's equation 22,
-        a^l = sigma(w^l a^{l-1} + b^l) in chapter 2's notation.
+        Each layer computes a' = sigma(w a + b): chapter 1's equation 22.
         """
         check_input(self.sizes, a)
-        for b, w, sigma in self._layers():
-            a = sigma.fn(matrix.affine(w, a, b))
+        for b, w, sigma in self.layers():
+            a = sigma.fn(dense.matvec_plus(w, a, b))
         return a
 
     # -- learning ----------------------------------------------------------
 
+    @sgd.on_every_core
     def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None, *,
             lmbda=0.0, mu=0.0, evaluation_data=None,
             monitor_evaluation_cost=False, monitor_evaluation_accuracy=False,
             monitor_training_cost=False, monitor_training_accuracy=False,
-            early_stopping_n=0, eta_schedule_n=0,
-            verbose=True, on_epoch=None, on_batch=None, workers=1):
+            early_stopping_n=0, eta_schedule_n=0, verbose=True, on_epoch=None, on_batch=None):
         """Train the network using mini-batch stochastic gradient descent.
 
-        ``training_data`` is any iterable of pairs ``(x, y)``: the input x
-        and the desired output y, a one-hot list.  ``test_data``, if given,
-        is pairs ``(x, label)`` with an int label; the network is evaluated
-        on it after each epoch and "Epoch j: correct / n" printed, exactly
-        as network.py does (otherwise "Epoch j complete").  The caller's
-        data is never shuffled in place.
+        The ``training_data`` is a list of tuples ``(x, y)`` representing
+        the training inputs and the desired outputs (one-hot lists).  If
+        ``test_data`` (pairs ``(x, label)``) is provided then the network is
+        evaluated against it after each epoch and "Epoch j: correct / n"
+        printed, as network.py does.  The caller's list is never shuffled.
 
-        From network2: ``lmbda`` is the L2 regularisation parameter;
-        ``evaluation_data`` (pairs with int labels, like test_data, which it
-        defaults to) and the four ``monitor_*`` flags choose what is
-        measured each epoch.  The return value is network2's four lists
-        (evaluation cost, evaluation accuracy, training cost, training
-        accuracy), as a ``History`` namedtuple; accuracies are counts of
-        correct examples, as in network2.
+        The keywords are network2's (``lmbda``, ``evaluation_data``, the
+        four ``monitor_*`` flags) and chapter 3's (``mu``, momentum;
+        ``early_stopping_n``; ``eta_schedule_n``, halving eta); see
+        pureml.monitor, which measures and decides after each epoch, for
+        them and for ``verbose``, ``on_epoch`` and ``on_batch``.
+        ``workers=N`` shares each mini-batch's work among N processes
+        (pureml.parallel.sgd), with the same weights, bit for bit.
 
-        Beyond network2: ``mu`` is the momentum coefficient (chapter 3's
-        momentum-based gradient descent); ``early_stopping_n`` stops when
-        the evaluation accuracy has not improved for that many epochs;
-        ``eta_schedule_n`` halves eta whenever the evaluation accuracy has
-        not improved for that many epochs, and stops when eta has fallen to
-        eta/128 (chapter 3's learning-rate schedule).
-
-        ``verbose=False`` silences the printing.  ``on_epoch(record)`` is
-        called after each epoch with a dict of what was measured and
-        decided: "epoch", "eta" (used in the epoch), "seconds",
-        "test_correct" and "test_total" (with test_data),
-        "evaluation_accuracy", "history" (the lists so far), "notes" (the
-        lines about early stopping or eta, as printed), "stopped",
-        "stop_reason" (None, or why training stops) and "next_eta".
-        ``on_batch(done, total, cost)`` is called after each mini-batch
-        with the images done so far in the epoch, the epoch's total, and
-        the mini-batch's mean cost before its update.
-
-        ``workers`` (an int, or "auto" for the usable cores where that pays)
-        shares the first layer's neurons among that many processes
-        (pureml.parallel.sgd): the weights come out the same, bit for bit.
-
-        Raises DivergenceError naming the epoch if the weights become NaN
-        or infinite.
+        Returns network2's four monitoring lists, as a History.
         """
-        training_data = check_training_data(self.sizes, training_data)
-        workers = processes.resolve_workers(workers, self.sizes)
-        epochs = check_count(epochs, "epochs", minimum=0)
-        mini_batch_size = check_count(mini_batch_size, "mini_batch_size", minimum=1)
-        eta = check_positive(eta, "eta")
-        lmbda = check_nonnegative(lmbda, "lmbda")
-        mu = check_momentum(mu)
-        early_stopping_n = check_count(early_stopping_n, "early_stopping_n", minimum=0)
-        eta_schedule_n = check_count(eta_schedule_n, "eta_schedule_n", minimum=0)
-        if test_data is not None:
-            test_data = check_labelled_data(self.sizes, test_data, "test_data")
-        if evaluation_data is not None:
-            evaluation_data = check_labelled_data(self.sizes, evaluation_data, "evaluation_data")
-        else:
-            evaluation_data = test_data
-        needs_evaluation = (monitor_evaluation_cost or monitor_evaluation_accuracy
-                            or early_stopping_n or eta_schedule_n)
-        if needs_evaluation and evaluation_data is None:
-            raise ArgumentError("monitoring, early stopping and the eta schedule "
-                               "need evaluation_data (or test_data)")
-
-        monitor = Monitor(self, training_data, test_data, evaluation_data, eta, lmbda,
-                          monitor_evaluation_cost, monitor_evaluation_accuracy,
-                          monitor_training_cost, monitor_training_accuracy,
-                          early_stopping_n, eta_schedule_n, verbose, on_epoch)
+        monitor = self.Monitor(self, training_data, epochs, mini_batch_size, eta, test_data,
+                               lmbda, mu, evaluation_data, monitor_evaluation_cost,
+                               monitor_evaluation_accuracy, monitor_training_cost,
+                               monitor_training_accuracy, early_stopping_n, eta_schedule_n,
+                               verbose, on_epoch, on_batch)     # checks every argument, once
+        training_data = monitor.training_data                  # a copy, to shuffle
         n = len(training_data)
-        self._velocities = None
-        # The inputs never change, so pureml.matrix finds their nonzero entries
-        # once; with workers, the processes share the first layer's neurons.
-        inputs = (x for data in (training_data, test_data, evaluation_data)
-                  if data is not None for x, _ in data)
-        with matrix.fixed_inputs(inputs), sgd.training(
-                self, training_data, epochs, mini_batch_size, eta, lmbda, mu, workers) as split:
-            for j in range(epochs):
-                start = time.perf_counter()
-                eta = monitor.eta               # the eta schedule may have halved it
-                self.rng.shuffle(training_data)
-                mini_batches = [
-                    training_data[k:k + mini_batch_size]
-                    for k in range(0, n, mini_batch_size)]
-                done = 0
-                for number, mini_batch in enumerate(mini_batches):
-                    # The data and arguments were checked once, above.
-                    batch_cost = self._update_mini_batch(
-                        [x for x, _ in mini_batch], [y for _, y in mini_batch],
-                        eta, lmbda, n, mu, on_batch is not None, split)
-                    if not math.isfinite(sum(self.biases[-1])):
-                        self._diverged(j, eta, "mini-batch %d" % number)
-                    done += len(mini_batch)
-                    if on_batch is not None:
-                        on_batch(done, n, batch_cost)
-                if split is not None:
-                    split.gather(self)          # the whole network, before it is measured
-                if not self._is_finite():
-                    self._diverged(j, eta, "the end of the epoch")
-                stop = monitor.end_of_epoch(j, start)      # measure, report, decide
-                if split is not None:
-                    split.decide(stop, monitor.eta)
-                if stop:
-                    break
+        self.velocities = None
+        for j in range(epochs):
+            self.rng.shuffle(training_data)
+            mini_batches = [
+                training_data[k:k + mini_batch_size]
+                for k in range(0, n, mini_batch_size)]
+            for mini_batch in mini_batches:
+                outputs = self.update_mini_batch(mini_batch, monitor.eta, lmbda, n, mu)
+                monitor.mini_batch_done(j, mini_batch, outputs)
+            if monitor.end_of_epoch(j):         # report; early stopping, the eta schedule
+                break
         return monitor.history
 
-    def update_mini_batch(self, mini_batch, eta, lmbda=0.0, n=None, mu=0.0,
-                          return_cost=False):
-        """Update the weights and biases by gradient descent on one mini-batch.
+    def update_mini_batch(self, mini_batch, eta, lmbda=0.0, n=None, mu=0.0):
+        """Update the network's weights and biases by applying gradient descent using
+        backpropagation to a single mini batch.
 
-        ``mini_batch`` is a list of pairs ``(x, y)`` and ``eta`` the
-        learning rate.  This is network.py's update, computed the way the
-        book's chapter 2 suggests: the whole mini-batch at once, as matrix
-        products, rather than one ``backprop`` per example.  The result is
-        the same (the tests prove it): each weight moves by
-        -(eta/m) * sum_x nabla_w^x.
-
-        ``lmbda`` and ``n`` (the size of the whole training set) add
-        network2's L2 weight decay; ``mu`` adds momentum, keeping a velocity
-        for every weight: v -> mu*v - eta*grad C, w -> w + v.
-
-        Returns None, or the mini-batch's mean cost (without the
-        regularisation term) when ``return_cost`` is true.
+        The ``mini_batch`` is a list of tuples ``(x, y)``, and ``eta`` is the
+        learning rate.  The gradient comes from ``backprop_batch``, chapter
+        2's matrix-based approach: every example at once.  ``lmbda`` and
+        ``n`` (the size of the training set) add network2's L2 weight decay;
+        ``mu`` adds momentum, a velocity for every weight: v -> mu v - eta
+        grad C, w -> w + v.  Returns the network's outputs for the
+        mini-batch, before the update (SGD reports their cost).
         """
-        xs, ys = check_mini_batch(self.sizes, mini_batch)
-        eta = check_positive(eta, "eta")
-        lmbda = check_nonnegative(lmbda, "lmbda")
-        mu = check_momentum(mu)
-        if lmbda and not (isinstance(n, int) and n > 0):
-            raise ArgumentError("L2 regularisation needs n, the size of the "
-                               "training set, as a positive int; got %r" % (n,))
-        return self._update_mini_batch(xs, ys, eta, lmbda, n, mu, return_cost)
+        xs, ys = check_update(self.sizes, mini_batch, eta, lmbda, n, mu)
+        nabla_b, nabla_w, outputs = self.backprop_batch(xs, ys)
+        rate = eta / len(mini_batch)
+        decay = eta * lmbda / n if lmbda else 0.0
+        if mu and self.velocities is None:
+            self.velocities = [(zeros(len(w), len(w[0])), zeros(len(b)))
+                               for w, b in zip(self.weights, self.biases)]
+        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            deltas, inputs = nabla_w[l]         # nabla_w[l] = sum_x delta_x a_x^T, as its terms
+            if not mu:
+                if decay:
+                    dense.scale_in_place(w, 1.0 - decay)                # (1 - eta lmbda/n) w
+                dense.add_outer_sum(w, -rate, deltas, inputs)           # w - (eta/m) nabla_w
+                dense.add_column_sums(b, -rate, nabla_b[l])             # b - (eta/m) nabla_b
+                continue
+            v_w, v_b = self.velocities[l]
+            dense.scale_in_place(v_w, mu)                               # v -> mu v
+            dense.scale_in_place([v_b], mu)
+            if decay:
+                dense.add_scaled_in_place(v_w, -decay, w)               # - (eta lmbda/n) w
+            dense.add_outer_sum(v_w, -rate, deltas, inputs)             # - (eta/m) nabla_w
+            dense.add_column_sums(v_b, -rate, nabla_b[l])
+            dense.add_scaled_in_place(w, 1.0, v_w)                      # w -> w + v
+            dense.add_scaled_in_place([b], 1.0, [v_b])
+        return outputs
 
-    def _update_mini_batch(self, xs, ys, eta, lmbda, n, mu, return_cost, split=None):
-        """Do update_mini_batch's work for the inputs xs and targets ys, already checked.
+    def backprop_batch(self, xs, ys):
+        """Return ``(nabla_b, nabla_w, outputs)`` for the mini-batch of inputs xs and desired outputs ys.
 
-        SGD calls this directly, having checked its data and arguments once
-        rather than once per mini-batch.  Returns what update_mini_batch does.
-        With ``split`` (pureml.parallel.sgd), layer 1's neurons are shared out
-        among processes: this one computes its neurons' z and activations,
-        the split collects everyone's activations, and this one carries the
-        error back to (BP2) and moves only its own neurons.
+        This is ``backprop`` for every example at once, each line done for
+        the whole batch: chapter 2's "fully matrix-based approach".
+        ``nabla_b[l]`` and ``nabla_w[l]`` are the sums over the mini-batch of
+        the examples' gradients, kept as their terms: ``nabla_b[l]`` is the
+        list of the examples' delta, and ``nabla_w[l]`` the pair (deltas,
+        activations) whose outer products add up to it (BP4), so that the
+        update adds them into w without building the matrix.  ``outputs``
+        are the output activations.
         """
-        m = len(xs)
-        # Feedforward, every example at once: zs[l] and activations[l] hold
-        # one vector per example.
+        nabla_b = [None] * (self.num_layers - 1)
+        nabla_w = [None] * (self.num_layers - 1)
+        # feedforward, every example at once: one vector per example
+        activation = xs
         activations = [xs]
         zs = []
-        for b, w, sigma in self._layers():
-            if split is not None and not zs:
-                z, a = split.first_layer(w, activations[-1], b, sigma)    # z: its neurons'
-            else:
-                z = matrix.affine_rows(w, activations[-1], b)
-                a = [sigma.fn(zx) for zx in z]
+        for b, w, sigma in self.layers():
+            z = dense.matvec_each(w, activation, b)                     # w a + b
             zs.append(z)
-            activations.append(a)
-        # BP1, for every example.
-        deltas = [self.cost.delta(z, a, y) for z, a, y in zip(zs[-1], activations[-1], ys)]
-        # Backward pass.  Before layer l's weights move, they carry the
-        # error back to layer l-1 (BP2); then BP3 and BP4, summed over the
-        # mini-batch, move them.
-        velocities = self._momentum_velocities(mu)
-        for l in range(1, self.num_layers):
-            w, b = self.weights[-l], self.biases[-l]
-            if l < self.num_layers - 1:
-                to = split.columns(w) if split is not None and l == self.num_layers - 2 else w
-                back = matrix.transpose_matvec_rows(to, deltas)
-                previous = [matrix.hadamard(wd, self.activation.prime(z))
-                            for wd, z in zip(back, zs[-l - 1])]
-            step = split.step if split is not None and l == self.num_layers - 1 else self._step
-            step(w, b, deltas, activations[-l - 1], eta / m,
-                 eta * lmbda / n if lmbda else 0.0, mu, velocities[-l] if velocities else None)
-            if l < self.num_layers - 1:
-                deltas = previous
-        if return_cost:
-            return math.fsum(map(self.cost.fn, activations[-1], ys)) / m
-        return None
-
-    def _step(self, w, b, deltas, inputs, rate, decay, mu, velocity):
-        """Move one layer's w and b by gradient descent; return None.
-
-        Without momentum: w -> (1 - decay) w - rate * sum_x delta_x a_x^T and
-        b -> b - rate * sum_x delta_x.  With momentum mu, the velocities
-        take that step instead and the weights move by them.
-        """
-        if velocity is None:
-            if decay:
-                matrix.scale_in_place(w, 1.0 - decay)
-            matrix.add_outer_products(w, -rate, deltas, inputs)
-            matrix.add_row_sums(b, -rate, deltas)
-            return
-        v_w, v_b = velocity
-        matrix.scale_in_place(v_w, mu)
-        matrix.scale_in_place([v_b], mu)
-        if decay:
-            matrix.add_scaled_in_place(v_w, -decay, w)
-        matrix.add_outer_products(v_w, -rate, deltas, inputs)
-        matrix.add_row_sums(v_b, -rate, deltas)
-        matrix.add_scaled_in_place(w, 1.0, v_w)
-        matrix.add_scaled_in_place([b], 1.0, [v_b])
-
-    def _momentum_velocities(self, mu):
-        """Return the per-layer (v_w, v_b) velocities, created at zero if needed, or None without momentum."""
-        if not mu:
-            return None
-        if self._velocities is None:
-            self._velocities = [(matrix.zeros(len(w), len(w[0])), matrix.zeros(len(b)))
-                                for w, b in zip(self.weights, self.biases)]
-        return self._velocities
+            activation = [sigma.fn(zx) for zx in z]
+            activations.append(activation)
+        # backward pass
+        delta = [self.cost.delta(z, a, y)
+                 for z, a, y in zip(zs[-1], activations[-1], ys)]       # BP1
+        nabla_b[-1] = delta                                             # BP3
+        nabla_w[-1] = (delta, activations[-2])                          # BP4
+        for l in range(2, self.num_layers):
+            back = dense.vecmat_each(delta, self.weights[-l + 1])       # (w^{l+1})^T delta
+            delta = [hadamard(wd, self.activation.prime(z))
+                     for wd, z in zip(back, zs[-l])]                    # BP2
+            nabla_b[-l] = delta                                         # BP3
+            nabla_w[-l] = (delta, activations[-l - 1])                  # BP4
+        return nabla_b, nabla_w, activations[-1]
 
     def backprop(self, x, y):
         """Return a tuple ``(nabla_b, nabla_w)`` representing the gradient of
         the cost function C_x for the single example (x, y).
 
         ``nabla_b`` and ``nabla_w`` are layer-by-layer lists shaped like
-        ``self.biases`` and ``self.weights``.  This is the book's
-        per-example backpropagation, equations BP1 to BP4.
+        ``self.biases`` and ``self.weights``: the book's per-example
+        backpropagation, equations BP1 to BP4.
         """
         check_input(self.sizes, x)
         check_target(self.sizes, y)
@@ -399,30 +301,29 @@ class Network:
         activation = x
         activations = [x]  # list to store all the activations, layer by layer
         zs = []  # list to store all the z vectors, layer by layer
-        for b, w, sigma in self._layers():
-            z = matrix.affine(w, activation, b)
+        for b, w, sigma in self.layers():
+            z = dense.matvec_plus(w, activation, b)
             zs.append(z)
             activation = sigma.fn(z)
             activations.append(activation)
         # backward pass
         delta = self.cost.delta(zs[-1], activations[-1], y)            # BP1
         nabla_b[-1] = delta                                             # BP3
-        nabla_w[-1] = matrix.outer(delta, activations[-2])              # BP4
+        nabla_w[-1] = outer(delta, activations[-2])                     # BP4
         # Here l = 1 means the last layer of neurons, l = 2 the
         # second-last, and so on, as in the book's code.
         for l in range(2, self.num_layers):
             z = zs[-l]
             sp = self.activation.prime(z)
-            delta = matrix.hadamard(
-                matrix.transpose_matvec(self.weights[-l + 1], delta), sp)  # BP2
+            delta = hadamard(dense.vecmat_each([delta], self.weights[-l + 1])[0], sp)  # BP2
             nabla_b[-l] = delta                                         # BP3
-            nabla_w[-l] = matrix.outer(delta, activations[-l - 1])      # BP4
+            nabla_w[-l] = outer(delta, activations[-l - 1])             # BP4
         return (nabla_b, nabla_w)
 
     def cost_derivative(self, output_activations, y):
         """Return the vector of partial derivatives dC_x/da for the output
         activations, for the quadratic cost: a - y."""
-        return matrix.sub(output_activations, y)
+        return sub(output_activations, y)
 
     # -- measuring ----------------------------------------------------------
 
@@ -435,10 +336,7 @@ class Network:
         ``workers`` > 1 shares the data out among processes (exact).
         """
         test_data = check_labelled_data(self.sizes, test_data, "test_data")
-        if workers != 1:
-            return self.accuracy(test_data, workers=workers)
-        return sum(int(matrix.argmax(self.feedforward(x)) == label)
-                   for (x, label) in test_data)
+        return int(sum(processes.each(self.hits, test_data, workers)))
 
     def accuracy(self, data, convert=False, workers=1):
         """Return the number of inputs in ``data`` for which the network outputs the correct result.
@@ -448,14 +346,13 @@ class Network:
         Either kind of label is understood whatever the flag says.
         ``workers`` > 1 shares the data out among processes (exact).
         """
-        data = check_measured_data(self.sizes, data, "data")     # here, not in a worker
-        hits = processes.measure(self._hits, data, processes.resolve_data_workers(workers))
-        return int(sum(hits))
+        data = check_measured_data(self.sizes, data, "data")
+        return int(sum(processes.each(self.hits, data, workers)))
 
-    def _hits(self, data):
+    def hits(self, data):
         """Return 1.0 for each example (x, label or one-hot y) the network gets right, else 0.0."""
-        return [float(matrix.argmax(self.feedforward(x)) ==
-                      (y if isinstance(y, int) else matrix.argmax(y))) for x, y in data]
+        return [float(argmax(self.feedforward(x)) == (y if isinstance(y, int) else argmax(y)))
+                for x, y in data]
 
     def total_cost(self, data, lmbda=0.0, convert=False, workers=1):
         """Return the total cost for ``data``: the mean of cost.fn over the
@@ -465,21 +362,17 @@ class Network:
         As in network2: ``convert`` should be False for training data
         (one-hot labels) and True for validation or test data (int
         labels); either kind of label is understood.  ``workers`` > 1
-        shares the examples out among processes; their costs are added in
-        the same order, so the result is the same float.
+        shares the examples out among processes; the same float comes out.
         """
-        data = check_measured_data(self.sizes, data, "data")     # here, not in a worker
+        data = check_measured_data(self.sizes, data, "data")
         if not data:
             raise ArgumentError("total_cost needs at least one example")
-        lmbda = check_nonnegative(lmbda, "lmbda")
-        cost = 0.0
-        for c in processes.measure(self._costs, data, processes.resolve_data_workers(workers)):
-            cost += c
-        cost /= len(data)
-        squares = math.fsum(matrix.sumprod(row, row) for w in self.weights for row in w)
+        check_nonnegative(lmbda, "lmbda")
+        cost = math.fsum(processes.each(self.costs, data, workers)) / len(data)
+        squares = math.fsum(sumprod(row, row) for w in self.weights for row in w)
         return cost + 0.5 * (lmbda / len(data)) * squares
 
-    def _costs(self, data):
+    def costs(self, data):
         """Return cost.fn for each example (x, y), y one-hot or an int label."""
         size = self.sizes[-1]
         return [self.cost.fn(self.feedforward(x), one_hot(y, size) if isinstance(y, int) else y)
@@ -495,77 +388,18 @@ class Network:
         book's ``network2.load`` reads the file.  pureml adds "activation"
         and, if given, a "metadata" dict.  The write is atomic.
         """
-        data = {"sizes": self.sizes,
-                "weights": self.weights,
-                "biases": [[[bj] for bj in b] for b in self.biases],
-                "cost": self.cost.name,
-                "activation": self.activation.name}
-        if metadata is not None:
-            data["metadata"] = metadata
-        modelfile.write_json(filename, data)
+        networkfile.write(filename, self.sizes, self.weights, self.biases, self.cost.name,
+                          self.activation.name, metadata)
 
-    # -- checking -------------------------------------------------------------
-
-    def _is_finite(self):
-        """Return True if every weight and bias is a finite number."""
-        return all(math.isfinite(sum(row)) for w in self.weights for row in w) and \
-            all(math.isfinite(sum(b)) for b in self.biases)
-
-    def _diverged(self, epoch, eta, where):
-        """Raise DivergenceError for training that went non-finite in ``epoch``."""
-        raise DivergenceError(
-            "training diverged in epoch {0} (at {1}): the weights became NaN or "
-            "infinite with eta={2}; try a smaller eta".format(epoch, where, eta))
-
-
-# ---------------------------------------------------------------------------
-# Loading a saved network
-# ---------------------------------------------------------------------------
 
 def load(filename, network_class=None):
     """Load a network saved by ``Network.save`` (or by the book's network2.save).
 
     Returns a ``Network`` (or an instance of ``network_class``, a subclass
-    such as ``pureml.network2.Network``), built from the file's own
-    numbers: the keys, the shape of every layer's weights and biases
-    against "sizes" and every number are checked before anything is
-    allocated in proportion to "sizes", and nothing is drawn at random.
-    Biases may be column vectors ([[b0], [b1], ...], as network2 writes
-    them) or flat lists.  Anything else raises ModelFileError naming the
-    file, the layer, what the file holds and what "sizes" claims.
+    such as ``pureml.network2.Network``) built from the file's own numbers,
+    every one checked first (pureml.data.networkfile); nothing is drawn at
+    random.  A malformed file raises ModelFileError naming the file.
     """
-    name = str(filename)
-    data = modelfile.read_json(filename)
-    modelfile.require_keys(data, ("sizes", "weights", "biases", "cost"), name)
-    sizes = data["sizes"]
-    if not isinstance(sizes, list):
-        raise ModelFileError("%s: 'sizes' should be a list of layer sizes such as [784, 30, 10], "
-                             "not %s" % (name, modelfile.kind(sizes)))
-    odd = [size for size in sizes if isinstance(size, bool) or not isinstance(size, int)]
-    if odd:
-        raise ModelFileError("%s: 'sizes' should be a list of layer sizes such as [784, 30, 10]; "
-                             "layer sizes must be ints, not %s" % (name, modelfile.kind(odd[0])))
-    try:
-        sizes = check_sizes(sizes)
-    except ArgumentError as e:
-        raise ModelFileError("%s: %s" % (name, e)) from None
-    cost = modelfile.name_in(data["cost"], COSTS, "cost", "cost", name)
-    activation = modelfile.name_in(data.get("activation", "sigmoid"), ACTIVATIONS,
-                                   "activation", "activation", name)
-    layers = len(sizes) - 1
-    for key in ("weights", "biases"):
-        if not isinstance(data[key], list) or len(data[key]) != layers:
-            raise ModelFileError("%s: %r should be a list of %d layers for sizes %s, not %s"
-                                 % (name, key, layers, sizes, "a list of %d" % len(data[key])
-                                    if isinstance(data[key], list) else modelfile.kind(data[key])))
-    weights, biases = [], []
-    for l in range(layers):
-        claim = "sizes %s says layer %%d has" % (sizes,)
-        weights.append(modelfile.matrix(
-            data["weights"][l], "weights[%d]" % l, name, shape=(sizes[l + 1], sizes[l]),
-            claims=(claim % (l + 1), claim % l)))
-        biases.append(modelfile.vector(data["biases"][l], "biases[%d]" % l, name,
-                                       length=sizes[l + 1], columns=True,
-                                       claim=claim % (l + 1)))
+    weights, biases, cost, activation = networkfile.read(filename, COSTS, ACTIVATIONS)
     return (network_class or Network).from_parameters(weights, biases, cost,
                                                      activation=activation)

@@ -1,11 +1,13 @@
-"""Helpers shared by the tests: approximate equality for nested lists."""
+"""Helpers shared by the tests: approximate equality for nested lists, kernel sets, data."""
 
+import contextlib
 import math
 import os
 import tempfile
 import unittest
+from unittest import mock
 
-from pureml import matrix
+from pureml.engine import conv, dense, reference
 
 
 def _first_difference(actual, expected, rel_tol, abs_tol, path=()):
@@ -71,20 +73,51 @@ class FileErrors:
         return message
 
 
-class UsesKernels:
-    """Mixin for ``unittest.TestCase``: each test runs with ``matrix.use(self.kernels)``.
+def _kernel_set(pick):
+    """Return {(module, name): function} choosing one form of every engine kernel by ``pick``."""
+    chosen = {}
+    for module in (dense, conv):
+        for name, forms in module.VARIANTS.items():
+            chosen[(module, name)] = pick(name, forms)
+    return chosen
 
-    Subclasses set ``kernels`` to "plain", "builtin" or "fast", so one test
-    class proves the same numbers on every kernel set.
+
+#: The engine's kernel sets: as chosen at import ("fast"), every kernel's
+#: first form ("loops": the loops, scatter and loop forms), every kernel's
+#: last form ("builtin": the sumprod, im2col, gather, map and comprehension
+#: forms), and pureml.engine.reference's definitions ("reference").
+KERNEL_SETS = {
+    "fast": {},
+    "loops": _kernel_set(lambda name, forms: forms[0]),
+    "builtin": _kernel_set(lambda name, forms: forms[-1]),
+    "reference": _kernel_set(lambda name, forms: getattr(reference, name)),
+}
+
+
+def using(kernels):
+    """Return a context manager running its block with the kernel set ``kernels`` patched in."""
+    stack = contextlib.ExitStack()
+    for (module, name), function in KERNEL_SETS[kernels].items():
+        stack.enter_context(mock.patch.object(module, name, function))
+    return stack
+
+
+class UsesKernels:
+    """Mixin for ``unittest.TestCase``: each test runs with the engine's kernel set ``self.kernels``.
+
+    Subclasses set ``kernels`` to a name of KERNEL_SETS, so that one test
+    class proves the same numbers on every set.  The kernels are patched
+    into pureml.engine.dense and pureml.engine.conv for the test.
     """
 
-    kernels = None
+    kernels = "fast"
 
     def setUp(self):
         super().setUp()
-        context = matrix.use(self.kernels)
-        context.__enter__()
-        self.addCleanup(context.__exit__, None, None, None)
+        for (module, name), function in KERNEL_SETS[self.kernels].items():
+            patcher = mock.patch.object(module, name, function)
+            patcher.start()
+            self.addCleanup(patcher.stop)
 
 
 def real_data_root():

@@ -9,7 +9,8 @@ import os
 import re
 import unittest
 
-from pureml import matrix, network
+from pureml import network
+from pureml.engine.vectors import argmax
 from tests import cli_support
 from tests.cli_support import N_TEST, SHARED, SPLIT, CommandCase, main_in_process, pureml
 
@@ -23,7 +24,7 @@ class EvaluateTest(CommandCase):
 
     def setUp(self):
         self.net = network.load(SHARED.model)
-        self.predictions = [matrix.argmax(self.net.feedforward(x))
+        self.predictions = [argmax(self.net.feedforward(x))
                             for x, _ in SHARED.test_data]
 
     def test_accuracy_confusion_matrix_and_misclassified_images(self):

@@ -7,7 +7,8 @@ dataset of tests.cli_support (see there).
 import os
 import unittest
 
-from pureml import matrix, network
+from pureml import network
+from pureml.engine.vectors import argmax
 from pureml.data import images
 from tests import cli_support
 from tests.cli_support import SHARED, CommandCase, main_in_process, pureml
@@ -51,7 +52,7 @@ class PredictTest(CommandCase):
     def expected_line(self, path):
         """Return the line predict should print for ``path``, computed here."""
         output = self.net.feedforward(images.load_digit(path))
-        return "%s: %d  [%s]" % (path, matrix.argmax(output),
+        return "%s: %d  [%s]" % (path, argmax(output),
                                  " ".join("%.3f" % a for a in output))
 
     def test_one_line_per_image(self):

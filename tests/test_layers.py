@@ -11,7 +11,10 @@ import math
 import random
 import unittest
 
-from pureml import convolution, functions, layers, matrix
+from pureml import functions, layers
+from pureml.engine import dense
+from pureml.engine.vectors import gaussian
+from pureml.errors import ArgumentError
 from tests.support import (NestedAlmostEqual, UsesKernels, numeric_gradient, random_like,
                            weighted_sum)
 
@@ -69,8 +72,8 @@ class GradientCheck(UsesKernels, NestedAlmostEqual):
         self.check_dx(layer, random_like(self.rng, [[0.0] * 4] * 3, -2, 2), layer.forward)
 
     def test_affine_dx_dW_db(self):
-        W = matrix.gaussian(self.rng, 6, 4)
-        b = matrix.gaussian(self.rng, 4)
+        W = gaussian(self.rng, 6, 4)
+        b = gaussian(self.rng, 4)
         layer = layers.Affine(W, b)
         x = [[self.rng.random() if self.rng.random() < 0.4 else 0.0 for _ in range(6)]
              for _ in range(3)]
@@ -85,13 +88,13 @@ class GradientCheck(UsesKernels, NestedAlmostEqual):
             **TOLERANCE)
 
     def test_affine_flattens_images_and_gives_dx_back_in_their_shape(self):
-        W = matrix.gaussian(self.rng, 2 * 3 * 2, 3)
+        W = gaussian(self.rng, 2 * 3 * 2, 3)
         layer = layers.Affine(W, [0.1, 0.2, 0.3])
         x = [random_like(self.rng, [[[0.0] * 2] * 3] * 2) for _ in range(2)]  # 2 x (2, 3, 2)
         flat = [[v for channel in image for row in channel for v in row] for image in x]
-        self.assertNestedAlmostEqual(layer.forward(x), matrix.matmul(flat, W, [0.1, 0.2, 0.3]))
+        self.assertNestedAlmostEqual(layer.forward(x), dense.vecmat_each(flat, W, [0.1, 0.2, 0.3]))
         self.check_dx(layer, x, layer.forward)
-        self.assertEqual(layer.original_x_shape, (2, 3, 2))
+        self.assertEqual(layer.original_x_shape, (2, 2, 3, 2))
 
     def test_softmax_with_loss_int_and_one_hot_labels(self):
         x = random_like(self.rng, [[0.0] * 4] * 3, -2, 2)
@@ -109,12 +112,14 @@ class GradientCheck(UsesKernels, NestedAlmostEqual):
             self.assertAlmostEqual(
                 loss, -math.fsum(math.log(y[k] + 1e-7) for y, k in zip(layer.y, [2, 0, 3])) / 3)
 
-    def test_dropout_train_mode_with_the_mask_frozen(self):
+    def test_dropout_train_mode_with_the_same_mask_each_time(self):
         layer = layers.Dropout(0.4, rng=random.Random(3))
         x = random_like(self.rng, [[0.0] * 6] * 4)
-        layer.forward(x, train_flg=True)
-        layer.freeze_mask = True
-        self.check_dx(layer, x, lambda x: layer.forward(x, train_flg=True))
+
+        def forward(x):
+            layer.rng.seed(3)           # the same draws, so the same mask, every time
+            return layer.forward(x, train_flg=True)
+        self.check_dx(layer, x, forward)
         out = layer.forward(x, train_flg=True)
         self.assertEqual([[o == 0.0 for o in row] for row in out],
                          [[not m for m in row] for row in layer.mask])
@@ -124,7 +129,6 @@ class GradientCheck(UsesKernels, NestedAlmostEqual):
         x = random_like(self.rng, [[0.0] * 3] * 2)
         self.assertNestedAlmostEqual(layer.forward(x, train_flg=False),
                                      [[0.75 * v for v in row] for row in x])
-        self.check_dx(layer, x, lambda x: layer.forward(x, train_flg=False))
 
     def test_batch_normalization_train_mode(self):
         gamma = random_like(self.rng, [0.0] * 4, 0.5, 1.5)
@@ -166,7 +170,7 @@ class GradientCheck(UsesKernels, NestedAlmostEqual):
 
 
 class PlainGradientTest(GradientCheck, unittest.TestCase):
-    kernels = "plain"
+    kernels = "loops"
 
 
 class FastGradientTest(GradientCheck, unittest.TestCase):
@@ -177,16 +181,11 @@ class BuiltinGradientTest(GradientCheck, unittest.TestCase):
     kernels = "builtin"
 
 
-class ConvGradientCheck(NestedAlmostEqual):
-    """Convolution and Pooling against central differences, on each of convolution's kernel sets."""
-
-    conv_kernels = None
+class ConvGradientCheck(UsesKernels, NestedAlmostEqual):
+    """Convolution and Pooling against central differences, on each kernel set."""
 
     def setUp(self):
         super().setUp()
-        context = convolution.use(self.conv_kernels)
-        context.__enter__()
-        self.addCleanup(context.__exit__, None, None, None)
         self.rng = random.Random(9)
 
     def check(self, layer, x, params=()):
@@ -213,13 +212,6 @@ class ConvGradientCheck(NestedAlmostEqual):
                      for _ in range(2)]
                 self.check(layer, x, [(W, "dW"), (b, "db")])
 
-    def test_convolution_as_a_first_layer_computes_no_dx(self):
-        layer = layers.Convolution(random_like(self.rng, [[[[0.0] * 2] * 2]]), [0.0])
-        layer.compute_dx = False
-        out = layer.forward([[[[1.0, 0.0, 2.0], [0.0, 3.0, 0.0]]]])
-        self.assertIsNone(layer.backward(random_like(self.rng, out)))
-        self.assertEqual(len(layer.dW), 1)
-
     def test_pooling(self):
         layer = layers.Pooling(2, 2, stride=2)
         # Distinct values, so that no window's maximum is a tie (a kink).
@@ -229,16 +221,16 @@ class ConvGradientCheck(NestedAlmostEqual):
         self.check(layer, x)
 
 
-class PlainConvGradientTest(ConvGradientCheck, unittest.TestCase):
-    conv_kernels = "plain"
+class LoopsConvGradientTest(ConvGradientCheck, unittest.TestCase):
+    kernels = "loops"
 
 
-class ScatterConvGradientTest(ConvGradientCheck, unittest.TestCase):
-    conv_kernels = "scatter"
+class BuiltinConvGradientTest(ConvGradientCheck, unittest.TestCase):
+    kernels = "builtin"
 
 
-class Im2colConvGradientTest(ConvGradientCheck, unittest.TestCase):
-    conv_kernels = "im2col"
+class ReferenceConvGradientTest(ConvGradientCheck, unittest.TestCase):
+    kernels = "reference"
 
 
 class ConvolutionLayerTest(unittest.TestCase):
@@ -250,27 +242,23 @@ class ConvolutionLayerTest(unittest.TestCase):
 
     def test_images_of_the_wrong_channel_count(self):
         layer = layers.Convolution([[[[1.0]], [[1.0]]]], [0.0])        # expects 2 channels
-        with self.assertRaises(layers.ArgumentError) as caught:
+        with self.assertRaises(ArgumentError) as caught:
             layer.forward([[[[1.0, 2.0]]]])
         self.assertIn("2 channels", str(caught.exception))
 
     def test_images_of_different_sizes(self):
         layer = layers.Convolution([[[[1.0]]]], [0.0])
-        with self.assertRaises(layers.ArgumentError):
+        with self.assertRaises(ArgumentError):
             layer.forward([[[[1.0, 2.0]]], [[[1.0]]]])
-
-    def test_biases_that_do_not_match(self):
-        with self.assertRaises(layers.ArgumentError):
-            layers.Convolution([[[[1.0]]]], [0.0, 0.0])
 
     def test_bad_stride_and_pad(self):
         for kwargs in ({"stride": 0}, {"pad": -1}, {"stride": 1.5}):
             with self.subTest(**kwargs):
-                with self.assertRaises(layers.ArgumentError):
+                with self.assertRaises(ArgumentError):
                     layers.Convolution([[[[1.0]]]], [0.0], **kwargs)
 
     def test_pooling_arguments(self):
-        with self.assertRaises(layers.ArgumentError):
+        with self.assertRaises(ArgumentError):
             layers.Pooling(0, 2)
 
 
@@ -282,14 +270,6 @@ class AffineTest(NestedAlmostEqual, unittest.TestCase):
         b[1] = -1.0
         self.assertEqual(layer.forward([[1.0]]), [[10.5, 1.0]])
 
-    def test_first_layer_does_not_compute_dx(self):
-        layer = layers.Affine([[1.0, 2.0], [3.0, 4.0]], [0.0, 0.0])
-        layer.compute_dx = False
-        layer.forward([[1.0, 0.0]])
-        self.assertIsNone(layer.backward([[1.0, 1.0]]))
-        self.assertEqual(layer.dW, [[1.0, 1.0], [0.0, 0.0]])
-        self.assertEqual(layer.db, [1.0, 1.0])
-
     def test_the_books_shapes(self):
         # W is input_size rows of output_size: x (2 x 3) W (3 x 2) + b (2).
         layer = layers.Affine([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [0.0, 10.0])
@@ -300,21 +280,17 @@ class AffineTest(NestedAlmostEqual, unittest.TestCase):
 
     def test_an_example_of_the_wrong_length(self):
         layer = layers.Affine([[1.0], [2.0]], [0.0])
-        with self.assertRaises(layers.ArgumentError) as caught:
+        with self.assertRaises(ArgumentError) as caught:
             layer.forward([[1.0, 2.0], [1.0, 2.0, 3.0]])
-        self.assertIn("example 1 has 3 entries; expected a list of 2", str(caught.exception))
+        self.assertIn("example 1 has 3 entries, where 2 fit the matrix", str(caught.exception))
 
     def test_an_empty_batch(self):
-        with self.assertRaises(layers.ArgumentError):
+        with self.assertRaises(ArgumentError):
             layers.Affine([[1.0]], [0.0]).forward([])
 
     def test_W_and_b_that_disagree(self):
-        with self.assertRaises(layers.ArgumentError):
-            layers.Affine([[1.0, 2.0]], [0.0])
-
-    def test_W_that_is_not_a_matrix(self):
-        with self.assertRaises(layers.ArgumentError):
-            layers.Affine([1.0, 2.0], [0.0, 0.0])
+        with self.assertRaises(ArgumentError):
+            layers.Affine([[1.0, 2.0]], [0.0]).forward([[1.0]])
 
 
 class SoftmaxWithLossTest(unittest.TestCase):
@@ -325,7 +301,7 @@ class SoftmaxWithLossTest(unittest.TestCase):
         self.assertAlmostEqual(loss, -(math.log(1e-7) + math.log(1.0 + 1e-7)) / 2, 6)
 
     def test_labels_and_batch_of_different_sizes(self):
-        with self.assertRaises(layers.ArgumentError):
+        with self.assertRaises(ArgumentError):
             layers.SoftmaxWithLoss().forward([[0.0, 1.0]], [0, 1])
 
     def test_a_label_out_of_range(self):
@@ -352,17 +328,17 @@ class DropoutTest(unittest.TestCase):
     def test_bad_ratios(self):
         for ratio in (-0.1, 1.0, "0.5", float("nan")):
             with self.subTest(ratio=ratio):
-                with self.assertRaises(layers.ArgumentError):
+                with self.assertRaises(ArgumentError):
                     layers.Dropout(ratio)
 
 
 class BatchNormalizationTest(unittest.TestCase):
     def test_gamma_and_beta_of_different_lengths(self):
-        with self.assertRaises(layers.ArgumentError):
+        with self.assertRaises(ArgumentError):
             layers.BatchNormalization([1.0, 1.0], [0.0])
 
     def test_input_of_the_wrong_width(self):
-        with self.assertRaises(layers.ArgumentError):
+        with self.assertRaises(ArgumentError):
             layers.BatchNormalization([1.0, 1.0], [0.0, 0.0]).forward([[1.0, 2.0, 3.0]])
 
 

@@ -6,10 +6,10 @@ import math
 import random
 import unittest
 
-from pureml import gradcheck, matrix, mnist
+from pureml import gradcheck, mnist
 from pureml.network import (CrossEntropyCost, DivergenceError, LogLikelihoodCost,
                             Network, ArgumentError, QuadraticCost, ReLU, Sigmoid, Tanh)
-from tests.support import (NestedAlmostEqual, UsesKernels, real_data_root,
+from tests.support import (KERNEL_SETS, NestedAlmostEqual, UsesKernels, using, real_data_root,
                            requires_real_data)
 
 LN3 = math.log(3.0)
@@ -63,8 +63,8 @@ class HandWorkedTest(NestedAlmostEqual, unittest.TestCase):
         self.assertEqual(hand_network().cost_derivative([0.5], [1.0]), [-0.5])
 
     def test_one_step_of_gradient_descent(self):
-        for kernels in matrix.KERNELS:
-            with self.subTest(kernels=kernels), matrix.use(kernels):
+        for kernels in KERNEL_SETS:
+            with self.subTest(kernels=kernels), using(kernels):
                 net = hand_network()
                 before_w, before_b = net.weights, net.biases
                 expected_w = [[[w - 2.0 * g for w, g in zip(row, grow)]
@@ -192,7 +192,7 @@ class MiniBatchTests(UsesKernels, NestedAlmostEqual):
                           [[a - b for a, b in zip(b1, bb)] for b1, bb in zip(biases, b0)]))
             net.update_mini_batch(batch, eta, lmbda, n, mu=mu)
             if len(steps) == 1:
-                velocities = net._velocities
+                velocities = net.velocities
                 self.assertNestedAlmostEqual([v[0] for v in velocities], steps[0][0],
                                              rel_tol=1e-12, abs_tol=1e-15)
                 self.assertNestedAlmostEqual([v[1] for v in velocities], steps[0][1],
@@ -201,12 +201,12 @@ class MiniBatchTests(UsesKernels, NestedAlmostEqual):
         # Second step: v2 = mu v1 + (plain step at the new weights).
         expected = [[[mu * a + b for a, b in zip(r1, r2)] for r1, r2 in zip(v1, s2)]
                     for v1, s2 in zip(first, steps[1][0])]
-        self.assertNestedAlmostEqual([v[0] for v in net._velocities], expected,
+        self.assertNestedAlmostEqual([v[0] for v in net.velocities], expected,
                                      rel_tol=1e-9, abs_tol=1e-15)
 
 
 class PlainMiniBatchTest(MiniBatchTests, unittest.TestCase):
-    kernels = "plain"
+    kernels = "loops"
 
 
 class BuiltinMiniBatchTest(MiniBatchTests, unittest.TestCase):
@@ -456,7 +456,7 @@ class BadInputTest(unittest.TestCase):
             self.net.update_mini_batch([], 1.0)
 
     def test_mini_batch_size_zero(self):
-        with self.assertRaisesRegex(ArgumentError, "mini_batch_size must be at least 1"):
+        with self.assertRaisesRegex(ArgumentError, "mini_batch_size must be a whole number of at least 1"):
             self.net.SGD(XOR_TO_2, 1, 0, 1.0)
 
     def test_mini_batch_size_float(self):
@@ -464,7 +464,7 @@ class BadInputTest(unittest.TestCase):
             self.net.SGD(XOR_TO_2, 1, 2.5, 1.0)
 
     def test_negative_epochs(self):
-        with self.assertRaisesRegex(ArgumentError, "epochs must be at least 0"):
+        with self.assertRaisesRegex(ArgumentError, "epochs must be a whole number of at least 0"):
             self.net.SGD(XOR_TO_2, -1, 1, 1.0)
 
     def test_eta_nan(self):

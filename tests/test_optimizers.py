@@ -9,6 +9,7 @@ import math
 import unittest
 
 from pureml import optimizers
+from pureml.errors import ArgumentError
 from tests.support import NestedAlmostEqual
 
 
@@ -43,14 +44,22 @@ class WorkedStepsTest(NestedAlmostEqual, unittest.TestCase):
         self.assertNestedAlmostEqual(second["W1"], [[0.99 - 0.019, 2.02 + 0.038]])
         self.assertNestedAlmostEqual(second["b1"], [0.5 - 0.04 - (0.9 * 0.04 + 0.04)])
 
-    def test_nesterov(self):
+    def test_nesterov_is_the_books_repository_since_its_2021_fix(self):
         first, second = self.two_steps(optimizers.Nesterov(lr=0.1, momentum=0.9))
-        # v1 = -0.1 g; W += 0.81 v1 - 1.9 * 0.1 g
-        w1 = [1.0 + 0.81 * -0.01 - 0.19 * 0.1, 2.0 + 0.81 * 0.02 - 0.19 * -0.2]
+        # W moves with the old v (0 at first), then v = 0.9 v - 0.1 g.
+        w1 = [1.0 - 0.19 * 0.1, 2.0 - 0.19 * -0.2]
         self.assertNestedAlmostEqual(first["W1"], [w1])
-        # v2 = 0.9 v1 - 0.1 g = [-0.019, 0.038]; W += 0.81 v2 - 0.19 g
-        w2 = [w1[0] + 0.81 * -0.019 - 0.19 * 0.1, w1[1] + 0.81 * 0.038 - 0.19 * -0.2]
+        # v1 = -0.1 g = [-0.01, 0.02]; W += 0.81 v1 - 0.19 g
+        w2 = [w1[0] + 0.81 * -0.01 - 0.19 * 0.1, w1[1] + 0.81 * 0.02 - 0.19 * -0.2]
         self.assertNestedAlmostEqual(second["W1"], [w2])
+
+    def test_nesterov_with_the_issues_numbers(self):
+        # lr 0.1, momentum 0.9, g 0.1, W 1: the book gives 0.9810, then 0.9539.
+        optimizer, params = optimizers.Nesterov(lr=0.1, momentum=0.9), {"W": [1.0]}
+        optimizer.update(params, {"W": [0.1]})
+        self.assertAlmostEqual(params["W"][0], 0.981, places=12)
+        optimizer.update(params, {"W": [0.1]})
+        self.assertAlmostEqual(params["W"][0], 0.9539, places=12)
 
     def test_adagrad(self):
         first, second = self.two_steps(optimizers.AdaGrad(lr=0.1))
@@ -97,36 +106,36 @@ class CheckTest(unittest.TestCase):
                     optimizers.AdaGrad, optimizers.RMSprop, optimizers.Adam):
             for lr in (0, -0.1, float("nan"), float("inf"), "0.1", True):
                 with self.subTest(cls=cls.__name__, lr=lr):
-                    with self.assertRaises(optimizers.ArgumentError) as caught:
+                    with self.assertRaises(ArgumentError) as caught:
                         cls(lr=lr)
                     self.assertIn("lr must be", str(caught.exception))
 
     def test_momentum_must_be_a_fraction(self):
-        with self.assertRaises(optimizers.ArgumentError):
+        with self.assertRaises(ArgumentError):
             optimizers.Momentum(momentum=1.0)
 
     def test_decay_rate_must_be_a_fraction(self):
-        with self.assertRaises(optimizers.ArgumentError):
+        with self.assertRaises(ArgumentError):
             optimizers.RMSprop(decay_rate=-0.5)
 
     def test_betas_must_be_fractions(self):
-        with self.assertRaises(optimizers.ArgumentError):
+        with self.assertRaises(ArgumentError):
             optimizers.Adam(beta2=1.5)
 
     def test_a_missing_gradient(self):
         params, grads = problem()
         del grads["b1"]
-        with self.assertRaises(optimizers.ArgumentError) as caught:
+        with self.assertRaises(ArgumentError) as caught:
             optimizers.SGD().update(params, grads)
         self.assertIn("'b1'", str(caught.exception))
 
     def test_a_gradient_of_the_wrong_shape(self):
         params, _ = problem()
-        with self.assertRaises(optimizers.ArgumentError):
+        with self.assertRaises(ArgumentError):
             optimizers.SGD().update(params, {"W1": [[0.1]], "b1": [0.4]})
 
     def test_unknown_name(self):
-        with self.assertRaises(optimizers.ArgumentError) as caught:
+        with self.assertRaises(ArgumentError) as caught:
             optimizers.make_optimizer("lbfgs")
         self.assertIn("Adam", str(caught.exception))
 
@@ -135,11 +144,11 @@ class CheckTest(unittest.TestCase):
         self.assertIsInstance(optimizers.make_optimizer("RMSprop"), optimizers.RMSprop)
 
     def test_bad_optimizer_param(self):
-        with self.assertRaises(optimizers.ArgumentError):
+        with self.assertRaises(ArgumentError):
             optimizers.make_optimizer("sgd", {"learning_rate": 0.1})
 
     def test_is_a_value_error(self):
-        self.assertTrue(issubclass(optimizers.ArgumentError, ValueError))
+        self.assertTrue(issubclass(ArgumentError, ValueError))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ import unittest
 
 from pureml import optimizers
 from pureml.layernet import MultiLayerNet, TwoLayerNet
-from pureml.trainer import Trainer, ArgumentError
+from pureml.errors import ArgumentError, DivergenceError
+from pureml.trainer import Trainer
 
 
 def blobs(rng, n, size=6, classes=3):
@@ -118,14 +119,14 @@ class TrainerTest(unittest.TestCase):
         net = TwoLayerNet(6, 5, 3, weight_init_std=1.0, seed=0)
         trainer = self.trainer(net, epochs=50, mini_batch_size=5, optimizer="sgd",
                                optimizer_param={"lr": 1e6})
-        with self.assertRaises(ArgumentError) as caught:
+        with self.assertRaises(DivergenceError) as caught:
             trainer.train()
         self.assertIn("smaller lr", str(caught.exception))
 
     def test_nan_weights_show_in_the_loss_and_stop_the_run(self):
         net = TwoLayerNet(6, 5, 3, seed=0)
         net.params["W1"][2][1] = math.nan
-        with self.assertRaisesRegex(ArgumentError, "the loss became nan at step 0"):
+        with self.assertRaisesRegex(DivergenceError, "the loss became nan at step 0"):
             self.trainer(net, epochs=1, mini_batch_size=5).train()
 
 

@@ -2,7 +2,8 @@
 
 import sys
 
-from pureml import matrix, mnist
+from pureml import mnist
+from pureml.engine.vectors import argmax
 from pureml.parallel import processes
 from pureml.display import terminal
 from pureml.cli.common import (EXIT_OK, SET_NAMES, class_name, ArgumentError,
@@ -40,7 +41,7 @@ def run(args):
     pixels, labels = load_set(args)
     if not labels:
         raise ArgumentError("the %s set is empty" % SET_NAMES[args.set])
-    digits = processes.measure(lambda xs: [float(matrix.argmax(a)) for a in model.outputs(xs)],
+    digits = processes.each(lambda xs: [float(argmax(a)) for a in model.outputs(xs)],
                               pixels, processes.resolve_data_workers(args.workers))
     predictions = [int(d) for d in digits]
 

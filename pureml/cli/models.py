@@ -21,13 +21,23 @@ Every file goes through the readers' checks (pureml.data.modelfile): one
 ModelFileError naming the file for anything malformed.
 """
 
-from pureml import convnet, matrix, network
-from pureml.data import modelfile
-from pureml.activations import Softmax
+from pureml import convnet, network, network3
+from pureml.activations import ACTIVATIONS, Softmax
+from pureml.costs import COSTS
+from pureml.data import modelfile, networkfile, paramsfile
+from pureml.engine import dense
 from pureml.errors import ModelFileError
-from pureml.layers import Affine, Convolution, Relu, Sigmoid, Tanh
+from pureml.layers import Relu, Sigmoid, Tanh
 
-__all__ = ["Model", "load"]
+__all__ = ["Model", "load", "NETWORKS"]
+
+#: Every layered network a params file can name, by that name.
+NETWORKS = dict(convnet.CONV_NETWORKS, **network3.NETWORKS)
+
+
+def _weighted(net):
+    """Return the layers of a layered network that hold weights, in order."""
+    return [layer for layer in net.layers.values() if hasattr(layer, "W")]
 
 
 class Model:
@@ -40,7 +50,7 @@ class Model:
         self.kind = type(net).__name__ if self.layered else "Network"
         if self.layered:
             self.n_inputs = _layered_inputs(net)
-            self.n_outputs = len(net.params["b%d" % len(net.param_layers)])
+            self.n_outputs = len(_weighted(net)[-1].b)
         else:
             self.n_inputs, self.n_outputs = net.sizes[0], net.sizes[-1]
 
@@ -55,8 +65,10 @@ class Model:
             return ("SimpleConvNet: %d filters of %dx%d, pooling 2x2, %d hidden ReLUs, %d "
                     "outputs" % (c["filter_num"], c["filter_size"], c["filter_size"],
                                  len(net.params["b2"]), self.n_outputs))
-        sizes = [self.n_inputs] + [len(net.params["b%d" % i])
-                                   for i in range(1, len(net.param_layers) + 1)]
+        if isinstance(net, network3.Network):
+            return "network3 Network: %s" % ", ".join(
+                type(layer).__name__ for layer in net.net_layers)
+        sizes = [self.n_inputs] + [len(layer.b) for layer in _weighted(net)]
         return "%s [%s], %s hidden units" % (
             self.kind, ", ".join(map(str, sizes)), getattr(net, "activation", "relu"))
 
@@ -70,16 +82,17 @@ class Model:
         """Return (output activations, [each hidden layer's activations, flattened]) for one input."""
         if not self.layered:
             net, a, hidden = self.net, x, []
-            for b, w, sigma in net._layers():
-                a = sigma.fn(matrix.affine(w, a, b))
+            for b, w, sigma in net.layers():
+                a = sigma.fn(dense.matvec_plus(w, a, b))
                 hidden.append(a)
             return a, hidden[:-1]
         net = self.net
-        value = convnet._as_images([x], net.input_dim) if hasattr(net, "input_dim") else [x]
+        shape = getattr(net, "input_dim", None) or getattr(net, "input_shape", None)
+        value = convnet.as_images([x], shape) if shape else [x]
         hidden = []
-        for layer in net.layers.values():
-            value = layer.forward(value) if not hasattr(layer, "train_flg") \
-                else layer.forward(value, False)
+        for key, layer in net.layers.items():
+            value = layer.forward(value, False) if "Dropout" in key or "BatchNorm" in key \
+                else layer.forward(value)
             # The hidden units' activations; a conv layer's feature maps
             # (thousands of numbers) are left out.
             if isinstance(layer, (Relu, Sigmoid, Tanh)) and not isinstance(value[0][0], list):
@@ -90,8 +103,8 @@ class Model:
         """Return each first-layer unit's incoming weights, flattened, one list per unit."""
         if not self.layered:
             return [list(row) for row in self.net.weights[0]]
-        first = self.net.layers[self.net.param_layers[0]]
-        if isinstance(first, Convolution):
+        first = _weighted(self.net)[0]
+        if hasattr(first, "stride"):                # a Convolution's filters
             return [_flat(f) for f in first.W]
         return [list(column) for column in zip(*first.W)]
 
@@ -105,25 +118,31 @@ def _flat(value):
 
 def _layered_inputs(net):
     """Return how many numbers a layered network takes per example."""
-    if hasattr(net, "input_dim"):
-        c, h, w = net.input_dim
+    shape = getattr(net, "input_dim", None) or getattr(net, "input_shape", None)
+    if shape:
+        c, h, w = shape
         return c * h * w
-    first = net.layers[net.param_layers[0]]
-    return len(first.W) if isinstance(first, Affine) else None
+    return len(_weighted(net)[0].W)
 
 
 def load(path):
     """Return the Model saved in ``path``: a network2-format model or a params file.
 
-    Raises ModelFileError (naming the file) for anything that is neither,
-    and OSError when the file cannot be read.
+    The file is read and parsed once.  Raises ModelFileError (naming the
+    file) for anything that is neither, and OSError when the file cannot
+    be read.
     """
     name = str(path)
     data = modelfile.read_json(path)
     metadata = data.get("metadata", {})
     if "sizes" in data:
-        return Model(network.load(path), metadata)
+        weights, biases, cost, activation = networkfile.parse(data, name, COSTS, ACTIVATIONS)
+        del data
+        return Model(network.Network.from_parameters(weights, biases, cost,
+                                                     activation=activation), metadata)
     if "params" in data:
-        return Model(convnet.load(path), metadata)
+        saved = paramsfile.parse(data, name)
+        del data
+        return Model(paramsfile.build(saved, name, NETWORKS), metadata)
     raise ModelFileError("%s: not a pureml model: expected network2's keys (sizes, weights, "
                          "biases, cost) or a params file's (format, network, params)" % name)

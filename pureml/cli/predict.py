@@ -2,7 +2,7 @@
 
 import sys
 
-from pureml import matrix
+from pureml.engine.vectors import argmax
 from pureml.data import images
 from pureml.display import terminal
 from pureml.cli.common import EXIT_ERROR, EXIT_OK, error, load_model, drawing_style
@@ -42,7 +42,7 @@ def run(args):
             failures += 1
             continue
         output, = model.outputs([x])
-        digit = matrix.argmax(output)
+        digit = argmax(output)
         print("%s: %d  [%s]" % (path, digit, " ".join("%.3f" % a for a in output)))
         if args.show:
             print(terminal.render_digit(x, style=style))

@@ -25,7 +25,7 @@ import os
 
 from pureml.errors import ModelFileError
 from pureml.data.fileio import atomic_write_text
-from pureml.vectors import nested_shape
+from pureml.engine.vectors import nested_shape
 
 __all__ = ["MAX_FILE_BYTES", "MAX_INT_DIGITS", "MAX_TENSOR_DEPTH", "ModelFileError",
            "read_json", "require_keys", "name_in", "number", "vector", "matrix", "tensor",

@@ -2,7 +2,7 @@
 
 What every multi-process part of pureml shares: the usable cores, whether
 this machine can fork and share memory safely, what ``workers="auto"``
-means, forking with Ctrl-C held back, and ``measure``, which shares a data
+means, forking with Ctrl-C held back, and ``each``, which shares a data
 set out for evaluation (measuring is data parallel, and exact: each
 process measures a slice and the parent adds the results in the
 one-process order).  pureml.parallel.sgd (Nielsen's SGD) and
@@ -19,12 +19,12 @@ import signal
 import sys
 
 from pureml.errors import ArgumentError
-from pureml.vectors import PYPY
+from pureml.engine.vectors import PYPY
 from pureml.errors import WorkerError
 
 __all__ = ["WorkerError", "usable_cores", "fork_context", "resolve_workers",
            "resolve_data_workers", "parts", "forking", "ignore_interrupts", "copy_nested",
-           "measure", "MIN_SPLIT_WEIGHTS", "AUTO_SPLITS", "ORDERED_MEMORY"]
+           "each", "MIN_SPLIT_WEIGHTS", "AUTO_SPLITS", "ORDERED_MEMORY"]
 
 #: Below this many weights in the first layer a mini-batch is too little work to share.
 MIN_SPLIT_WEIGHTS = 16000
@@ -156,14 +156,16 @@ def ignore_interrupts():
 # Measuring in parallel: each process a slice of the data
 
 
-def measure(function, items, workers, chunk=100):
+def each(function, items, workers=1, chunk=100):
     """Return function(items) (a list of floats, one per item), the items shared out among processes.
 
     ``function`` takes a list of items and returns a list of as many
     floats; each process calls it on ``chunk`` items at a time of its
-    slice.  The results come back through shared memory in the items'
-    order, so the parent can add them up as the one-process code does.
+    slice.  ``workers`` is a count or "auto" (resolve_data_workers).  The
+    results come back through shared memory in the items' order, so the
+    caller adds them up as one process would.
     """
+    workers = resolve_data_workers(workers)
     context = fork_context()
     if workers <= 1 or context is None or len(items) < 2 * workers:
         return _in_chunks(function, items, chunk)

@@ -1,44 +1,68 @@
 """DLFS's Trainer on several processes: the first Affine's output columns split, the same numbers.
 
-The layered networks' counterpart of pureml.parallel.sgd's split (which see):
-each process owns a contiguous range of the first ``Affine``'s output
-columns (its hidden units), computes their z for the mini-batch, the
-processes exchange z through the same shared board, every process
-computes the rest of the network itself, and each process's optimizer
-moves only its own columns of W1 and b1.  Every parameter sees exactly
-the operations of the one-process run, so the network comes out the same,
-bit for bit.  The workers draw the same mini-batches from their copy of
-the Trainer's random.Random, and the parent gathers the columns whenever
-the Trainer measures the network, and at the end.
+The layered networks' counterpart of pureml.parallel.sgd (which see): each
+process owns a contiguous range of the first ``Affine``'s output columns
+(its hidden units), computes their part of x W + b for the mini-batch, the
+processes exchange it through the shared board (pureml.parallel.board),
+every process computes the rest of the network itself, and each process's
+optimizer moves only its own columns of W1 and b1.  Every parameter sees
+exactly the operations of the one-process run, so the network comes out
+the same, bit for bit.  The workers draw the same mini-batches from their
+copy of the Trainer's random.Random.
+
+How it plugs in: ``Trainer.train`` is decorated with ``on_every_core``.
+With ``workers`` above 1 the Trainer trains a *split view* of its network
+(its class with ``_SplitNet`` mixed in), whose ``layers`` hold a
+``SplitAffine`` in place of the first Affine and whose ``accuracy`` gathers
+every process's columns into the whole network and measures that; its
+``params`` are the network's own.  The Trainer's optimizer is wrapped so
+that it moves this process's columns of W1 and b1 (the SplitAffine's).
+The workers run the Trainer's own train_step on their views, measuring
+nothing.  Between two measurements the parent's network holds its own
+columns of W1 as they train and the others' as they were measured.
 
 It serves TwoLayerNet and MultiLayerNet (their first layer is an Affine),
-with dropout and batch normalisation; a conv net (its first layer is a
-Convolution) and a network with weight decay (its loss needs the squares
-of every weight, which no one process holds) train in one process.
+with dropout and batch normalisation (every process computes them on the
+whole batch); a conv net (its first layer is a Convolution) and a network
+with weight decay (its loss needs the squares of every weight, which no
+one process holds) train in one process.
 """
 
+import collections
 import contextlib
+import functools
 import os
 import sys
 
-from pureml import matrix
-from pureml.parallel import sgd, processes
-from pureml.layers import Affine
+from pureml.engine import dense
+from pureml.errors import WorkerError
+from pureml.parallel.board import Board, DeferredInterrupt, Link, Stop
+from pureml.parallel.processes import (copy_nested, fork_context, forking, ignore_interrupts,
+                                       parts, resolve_workers)
 
-__all__ = ["SplitAffine", "training", "start", "finish", "can_split"]
+__all__ = ["on_every_core", "can_split", "SplitAffine"]
 
 
 def can_split(network, workers):
-    """Return the number of processes to train ``network`` with (1 when it cannot be split).
-
-    A conv net (its first layer is a Convolution) and a network with
-    weight decay (whose loss needs the squares of every weight, which no
-    one process holds) train in one process.
-    """
-    first = network.layers.get(network.param_layers[0])
-    if not isinstance(first, Affine) or network.weight_decay_lambda:
+    """Return the number of processes to train ``network`` with (1 when it cannot be split)."""
+    first = next(iter(network.layers.values()))
+    W = getattr(first, "W", None)
+    if not (W and isinstance(W[0], list) and not isinstance(W[0][0], list)) or \
+            getattr(network, "weight_decay_lambda", 0):
         return 1
-    return processes.resolve_workers(workers, [len(first.W), len(first.b)])
+    return resolve_workers(workers, [len(W), len(first.b)])
+
+
+def on_every_core(train):
+    """Decorate Trainer.train: with ``trainer.workers`` above 1, train on that many processes."""
+    @functools.wraps(train)
+    def split_train(trainer):
+        workers = 1 if trainer.workers == 1 else can_split(trainer.network, trainer.workers)
+        if workers == 1:
+            return train(trainer)
+        with _training(trainer, workers):
+            return train(trainer)
+    return split_train
 
 
 class SplitAffine:
@@ -48,90 +72,77 @@ class SplitAffine:
     moves them, and the parent gathers them back into the network's W1.
     """
 
-    def __init__(self, layer, split):
-        self.layer = layer
-        self.split = split
-        lo, hi = split.lo, split.hi
+    def __init__(self, layer, link):
+        self.link = link
+        lo, hi = link.lo, link.hi
         self.W = [row[lo:hi] for row in layer.W]
         self.b = layer.b[lo:hi]
         self.x = None
         self.dW = None
         self.db = None
-        self.compute_dx = False
 
     def forward(self, x):
         self.x = x
-        return self.split.exchange(matrix.matmul(x, self.W, self.b))
+        return self.link.exchange(dense.vecmat_each(x, self.W, self.b))
 
     def backward(self, dout):
-        lo, hi = self.split.lo, self.split.hi
+        lo, hi = self.link.lo, self.link.hi
         part = [d[lo:hi] for d in dout]
-        self.dW = matrix.transposed_matmul(self.x, part)     # np.dot(x.T, dout), its columns
-        self.db = matrix.column_sums(part)
+        self.dW = dense.outer_sum(self.x, part)         # np.dot(x.T, dout), its columns
+        self.db = dense.column_sums(part)
         return None
 
-    def columns(self):
-        """Return this process's hidden units as (incoming weights, bias) lists."""
-        return [list(column) for column in zip(*self.W)], self.b
+    def records(self):
+        """Return this process's hidden units as records: incoming weights, then bias."""
+        return [list(column) + [bias] for column, bias in zip(zip(*self.W), self.b)]
 
 
-class _Run:
-    """The parent's side of a split Trainer: its SplitAffine, the params it updates, the split."""
+class _SplitNet:
+    """Mixed in before a network's class: one process's view of it in a split Trainer."""
 
-    def __init__(self, trainer, split, key):
-        self.trainer = trainer
-        self.split = split
-        self.key = key                      # the first layer's name, "Affine1"
-        network = trainer.network
-        self.original = network.layers[key]
-        self.affine = SplitAffine(self.original, split)
-        network.layers[key] = self.affine
-        self.params = dict(network.params, W1=self.affine.W, b1=self.affine.b)
-        self.keep()
+    def accuracy(self, x, t, *args, **kwargs):
+        """Gather the whole network (the parent) and return its accuracy; a worker measures nothing."""
+        if self.link.parent_pid is not None:
+            return 0.0
+        _gather(self)
+        return self.whole.accuracy(x, t, *args, **kwargs)
 
-    def keep(self):
-        """Keep a copy of the network's parameters as they are now (whole); return None."""
-        self.kept = {name: processes.copy_nested(value)
-                     for name, value in self.trainer.network.params.items()}
 
-    def restore(self):
-        """Put back, in place, the parameters kept at the last gather (or the start); return None.
+def _view(network, link, key):
+    """Return this process's split view of ``network``: SplitAffine in ``key``'s place."""
+    cls = type("Split" + type(network).__name__, (_SplitNet, type(network)), {})
+    view = cls.__new__(cls)
+    view.__dict__.update(network.__dict__)
+    view.whole, view.link, view.key = network, link, key
+    view.affine = SplitAffine(network.layers[key], link)
+    view.layers = collections.OrderedDict(
+        (name, view.affine if name == key else layer) for name, layer in network.layers.items())
+    return view
 
-        When a worker dies, its columns of W1 are lost while every other
-        parameter has moved on: the kept copy is the newest whole network.
-        """
-        params = self.trainer.network.params
-        for name, kept in self.kept.items():
-            _assign(params[name], kept)
 
-    def gather(self):
-        """Bring every process's columns into the network's own W1 and b1 (the parent).
+class _SplitOptimizer:
+    """The Trainer's optimizer, moving this process's columns of W1 and b1 (the SplitAffine's)."""
 
-        The network's first layer is its own Affine again, whole, until
-        ``resume``: the Trainer measures it in this one process.
-        """
-        self.trainer.network.layers[self.key] = self.original
-        W1, b1 = self.original.W, self.original.b
-        lo, hi = self.split.lo, self.split.hi
-        for row, mine in zip(W1, self.affine.W):
-            row[lo:hi] = mine
-        b1[lo:hi] = self.affine.b
-        if self.split.workers:
-            sequence = self.split._command(sgd._GATHER)
-            acks = self.split.board.ints[2 + self.split.board.processes:]
-            self.split._wait(lambda: min(acks[1:]) >= sequence)
-            columns = [[0.0] * len(W1) for _ in range(len(b1))]
-            self.split.read_rows(columns, b1)
-            for j, column in enumerate(columns):
-                if not any(lo <= j < hi for lo, hi in self.split.bounds[1:]):
-                    continue
-                for row, value in zip(W1, column):
-                    row[j] = value
-        self.keep()
+    def __init__(self, optimizer, affine):
+        self.optimizer, self.affine = optimizer, affine
 
-    def resume(self):
-        """Put this process's SplitAffine back in the network, to go on training."""
-        self.trainer.network.layers[self.key] = self.affine
+    def update(self, params, grads):
+        self.optimizer.update(dict(params, W1=self.affine.W, b1=self.affine.b), grads)
+
+
+def _gather(view):
+    """Bring every process's columns into the whole network's own W1 and b1 (the parent)."""
+    W1, b1 = view.whole.params["W1"], view.whole.params["b1"]
+    link = view.link
+    link.gather()
+    for row, mine in zip(W1, view.affine.W):
+        row[link.lo:link.hi] = mine
+    b1[link.lo:link.hi] = view.affine.b
+    for j, record in link.read_rows().items():
+        for row, value in zip(W1, record):
+            row[j] = value
+        b1[j] = record[len(W1)]
+    view.kept = {name: copy_nested(value) for name, value in view.whole.params.items()}
 
 
 def _assign(target, value):
@@ -144,87 +155,68 @@ def _assign(target, value):
 
 
 @contextlib.contextmanager
-def training(trainer, workers):
-    """Run a ``with`` block of the Trainer's steps on ``workers`` processes; yield the run, or None.
+def _training(trainer, workers):
+    """Fork the workers and train the parent's view; always end them, the network whole.
 
-    The workers are forked on entry and always ended on leaving, the
-    network gathered whole into the parent.  If a worker dies, the
-    parameters are put back as they were at the last measurement and the
-    WorkerError says so; a Ctrl-C deferred past the last step is raised
-    on the way out.
+    If a worker dies, the parameters are put back as they were at the last
+    measurement and the WorkerError says so; a Ctrl-C deferred past the
+    last step is raised on the way out.
     """
-    if workers <= 1:
-        yield None
-        return
-    run = start(trainer, workers)
-    try:
-        yield run
-    except processes.WorkerError as exc:
-        run.restore()
-        raise processes.WorkerError("%s; the network's parameters are back as they were at "
-                                   "the last measurement" % exc) from None
-    finally:
-        finish(run)
-    run.split.raise_deferred_interrupt()
-
-
-def start(trainer, workers):
-    """Fork the workers of a split Trainer; return the parent's run."""
     network = trainer.network
-    key = network.param_layers[0]
+    key = next(iter(network.layers))
     first = network.layers[key]
-    context = processes.fork_context()
-    bounds = processes.parts(len(first.b), workers)
-    board = sgd._Board(workers, trainer.batch_size, len(first.b), len(first.W), False)
-    split = sgd.Split(board, 0, bounds)
+    context = fork_context()
+    bounds = parts(len(first.b), workers)
+    board = Board(workers, trainer.batch_size, len(first.b), len(first.W) + 1)
+    link = Link(board, 0, bounds)
     parent_pid = os.getpid()
     try:
-        with processes.forking():
+        with forking():
             for p in range(1, workers):
-                worker_split = sgd.Split(board, p, bounds, parent_pid=parent_pid)
+                worker_link = Link(board, p, bounds, parent_pid=parent_pid)
                 proc = context.Process(target=_worker_main, daemon=True,
-                                       args=(trainer, key, worker_split))
+                                       args=(trainer, key, worker_link))
                 proc.start()
-                split.workers.append(proc)
+                link.workers.append(proc)
     except BaseException:
-        split.close()
+        link.close()
         raise
-    run = _Run(trainer, split, key)
-    run.deferred = sgd._DeferredInterrupt(split).__enter__()
-    return run
-
-
-def finish(run):
-    """End a split Trainer: gather the whole network into the parent, close, restore Affine1.
-
-    Nothing is gathered from workers that have died (training restores the
-    kept parameters then).
-    """
+    view = _view(network, link, key)
+    view.kept = {name: copy_nested(value) for name, value in network.params.items()}
+    deferred = DeferredInterrupt(link).__enter__()
+    optimizer = trainer.optimizer
+    trainer.network, trainer.optimizer = view, _SplitOptimizer(optimizer, view.affine)
     try:
-        if all(p.exitcode is None for p in run.split.workers):
-            run.gather()
+        yield
+    except WorkerError as exc:
+        for name, kept in view.kept.items():
+            _assign(network.params[name], kept)
+        raise WorkerError("%s; the network's parameters are back as they were at the last "
+                          "measurement" % exc) from None
     finally:
-        run.deferred.__exit__(None, None, None)
-        run.split.close()
-        run.trainer.network.layers[run.key] = run.original
+        trainer.network, trainer.optimizer = network, optimizer
+        try:
+            if all(p.exitcode is None for p in link.workers):
+                _gather(view)
+        finally:
+            deferred.__exit__(None, None, None)
+            link.close()
+    link.raise_deferred_interrupt()
 
 
-def _worker_main(trainer, key, split):
-    """Run a worker: the Trainer's steps on its columns, sending them when the parent measures."""
-    processes.ignore_interrupts()
-    network = trainer.network
-    affine = SplitAffine(network.layers[key], split)
-    network.layers[key] = affine
-    params = dict(network.params, W1=affine.W, b1=affine.b)
-    split.send_rows = lambda: split.write_rows(*affine.columns())
+def _worker_main(trainer, key, link):
+    """Run a worker: the Trainer's steps on its columns, answering the parent's gathers."""
+    ignore_interrupts()
+    view = _view(trainer.network, link, key)
+    trainer.network = view
+    trainer.optimizer = _SplitOptimizer(trainer.optimizer, view.affine)
+    trainer.verbose, trainer.on_step, trainer.on_epoch = False, None, None
+    link.answer_gather = lambda: link.write_rows(view.affine.records())
     try:
         for _ in range(trainer.max_iter):
-            batch_mask = trainer.rng.choices(range(trainer.train_size), k=trainer.batch_size)
-            grads = network.gradient([trainer.x_train[i] for i in batch_mask],
-                                     [trainer.t_train[i] for i in batch_mask])
-            trainer.optimizer.update(params, grads)
-        split._wait(lambda: False)      # answer the last gather, until the STOP
-    except sgd._Stop:
+            trainer.train_step()
+        link.wait(lambda: False)            # answer the last gather, until the STOP
+    except Stop:
         pass
     sys.stdout.flush()
     os._exit(0)

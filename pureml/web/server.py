@@ -34,7 +34,8 @@ import random
 import re
 import threading
 
-from pureml import matrix, mnist
+from pureml import mnist
+from pureml.engine.vectors import argmax
 from pureml.data import images
 from pureml.web import httpd
 from pureml.data.imagefile import ImageError
@@ -84,7 +85,7 @@ class App:
         """Return the JSON answer for one 784-input example."""
         with self.lock:         # layered networks keep state in their layers
             output, hidden = self.model.trace(x)
-        return {"digit": matrix.argmax(output), "activations": output, "input": x,
+        return {"digit": argmax(output), "activations": output, "input": x,
                 "hidden": hidden}
 
     def read_digit(self, body, content_type):

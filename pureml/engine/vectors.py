@@ -2,14 +2,14 @@
 
 A vector is a list of floats.  A matrix is a list of rows, each a vector;
 ``w[j][k]`` is row ``j``, column ``k``, so a layer's weight matrix has one
-row per neuron, exactly as in Nielsen's book.  These are the operations on
-one example (the book's per-example ``backprop`` and ``feedforward``);
-pureml.matrix builds the batch kernels on them.
+row per neuron, as in Nielsen's book.  These are the operations on one
+example (the book's per-example ``backprop`` and ``feedforward``, and the
+small sums everything else needs); pureml.engine.dense holds the batch
+kernels.
 
 The one primitive, ``sumprod``, is ``math.sumprod`` where it exists
-(CPython 3.12+), a single C loop that makes no float object per term, and
-elsewhere its plain twin ``sum(map(mul, p, q))``; the choice is made once,
-at import.
+(CPython 3.12+): a single C loop that makes no float object per term.
+Elsewhere it is ``sumprod_map``, ``sum(map(mul, p, q))``.
 
 >>> w = [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
 >>> matvec(w, [1.0, 1.0])
@@ -23,23 +23,27 @@ at import.
 import math
 import operator
 import platform
-from itertools import repeat
-from operator import add as _add  # the module defines its own add(u, v)
+import sys
+from itertools import chain, repeat
 from operator import mul
 
-__all__ = ["sumprod", "dot", "matvec", "transpose", "transpose_matvec", "outer",
-           "hadamard", "add", "sub", "scale", "zeros", "gaussian", "argmax", "shape", "nested_shape",
-           "SUMPROD_IS_C", "PYPY"]
+__all__ = ["sumprod", "sumprod_map", "matvec", "transpose", "transpose_matvec", "outer",
+           "hadamard", "add", "sub", "scale", "zeros", "gaussian", "argmax", "shape",
+           "nested_shape", "flatten", "unflatten", "SUMPROD_IS_C", "PYPY", "LOOPS_ARE_FAST"]
 
+#: True on PyPy, whose JIT compiles plain loops into machine code.
 PYPY = platform.python_implementation() == "PyPy"
 
+#: True where an indexed loop beats a chain of builtins: PyPy, and CPython
+#: 3.11+ (whose specialising interpreter runs float arithmetic fast).
+LOOPS_ARE_FAST = PYPY or sys.version_info >= (3, 11)
 
-# ---------------------------------------------------------------------------
-# The one primitive: the sum of products of two vectors.
-# ---------------------------------------------------------------------------
+#: True when ``sumprod`` is CPython's ``math.sumprod`` (3.12 and later).
+SUMPROD_IS_C = hasattr(math, "sumprod")
 
-def _sumprod_plain(p, q):
-    """Return the sum of products of the vectors p and q: p[0]*q[0] + p[1]*q[1] + ...
+
+def sumprod_map(p, q):
+    """Return the sum of products p[0]*q[0] + p[1]*q[1] + ... of two vectors.
 
     Raises ValueError if the lengths differ, as ``math.sumprod`` does.
     """
@@ -48,26 +52,13 @@ def _sumprod_plain(p, q):
     return sum(map(mul, p, q))
 
 
-#: True when ``sumprod`` is CPython's ``math.sumprod`` (3.12 and later).
-SUMPROD_IS_C = hasattr(math, "sumprod")
-
+# math.sumprod rounds once, in extended precision, where sum(map(mul))
+# rounds at every step: the same value to within that rounding.
 if SUMPROD_IS_C:
-    # math.sumprod(p, q) equals _sumprod_plain(p, q) (to within its rounding,
-    # which is better): one C loop, accumulating in extended precision, with
-    # no float object made per term.
     sumprod = math.sumprod
 else:
-    sumprod = _sumprod_plain
+    sumprod = sumprod_map
 
-
-#: The dot product of two vectors; another name for ``sumprod``.
-dot = sumprod
-
-
-# ---------------------------------------------------------------------------
-# Vectors and matrices.  These are used per example (the book's backprop,
-# feedforward) and are written once: they are already C-level loops.
-# ---------------------------------------------------------------------------
 
 def shape(m):
     """Return (rows, columns) of the matrix m, a list of equal-length rows.
@@ -90,6 +81,28 @@ def nested_shape(value):
         lengths.append(len(value))
         value = value[0] if value else None
     return tuple(lengths)
+
+
+def flatten(example):
+    """Return an example (a vector, or an image of channels of rows) as one flat list.
+
+    >>> flatten([[[1.0, 2.0], [3.0, 4.0]]])
+    [1.0, 2.0, 3.0, 4.0]
+    """
+    while example and isinstance(example[0], list):
+        example = list(chain.from_iterable(example))
+    return example
+
+
+def unflatten(flat, shape):
+    """Return the flat list ``flat`` nested into ``shape`` (nested_shape's), the inverse of flatten.
+
+    >>> unflatten([1.0, 2.0, 3.0, 4.0], (1, 2, 2))
+    [[[1.0, 2.0], [3.0, 4.0]]]
+    """
+    for size in reversed(shape[1:]):
+        flat = [flat[i:i + size] for i in range(0, len(flat), size)]
+    return flat
 
 
 def zeros(rows, cols=None):
@@ -140,7 +153,7 @@ def transpose_matvec(w, d):
         raise ValueError("w has %d rows but d has %d entries" % (len(w), len(d)))
     total = [0.0] * len(w[0])
     for row, dj in zip(w, d):
-        total = list(map(_add, total, map(mul, row, repeat(dj))))
+        total = list(map(operator.add, total, map(mul, row, repeat(dj))))
     return total
 
 

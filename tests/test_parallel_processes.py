@@ -11,8 +11,8 @@ import unittest
 from pureml import network
 from pureml.parallel import processes
 from pureml.costs import CrossEntropyCost
-from pureml.vectors import PYPY
-from tests.test_parallel import REPO, _alive, synthetic
+from pureml.engine.vectors import PYPY
+from tests.test_parallel_sgd import REPO, _alive, synthetic
 
 CAN_FORK = processes.fork_context() is not None
 
@@ -54,9 +54,9 @@ class MeasureTest(unittest.TestCase):
                 if os.getpid() != parent:
                     print(os.getpid(), flush=True)
                     time.sleep(0.5)
-                return net._hits(items)
+                return net.hits(items)
             parent = os.getpid()
-            processes.measure(slow_hits, data, 2, chunk=10)
+            processes.each(slow_hits, data, 2, chunk=10)
             """)
         proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
