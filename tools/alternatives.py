@@ -4,8 +4,8 @@ Run it from the project's root on any interpreter:
 
     PUREML_DATA=../shared/data python3 -m tools.alternatives
 
-``pureml/matrix.py`` keeps only the fastest forms; this keeps the others,
-so that the README's "what was tried" table can be checked on any machine
+``pureml/engine/dense.py`` keeps only the fastest forms; this keeps the others,
+so that tools/README.md's "what was tried" table can be checked on any machine
 and interpreter.  Each alternative is first checked against pureml's own
 kernel (the same numbers, to 1e-12), then timed on real mini-batches of
 ten MNIST images against a [784, 30, 10] network's first layer.  Figures
@@ -21,10 +21,11 @@ import time
 from itertools import compress, repeat
 from operator import add, mul, setitem
 
-from pureml import matrix, mnist, sparse
-from pureml.matrix import sumprod
-from pureml.sparse import gatherer as _gatherer
-from pureml.sparse import indices as _indices
+from pureml import mnist
+from pureml.engine import dense, sparse
+from pureml.engine.sparse import gatherer as _gatherer
+from pureml.engine.sparse import indices as _indices
+from pureml.engine.vectors import SUMPROD_IS_C, gaussian, sumprod
 
 
 def _support(rows):
@@ -108,10 +109,10 @@ def update_three_rows_per_pass(w, c, ds, rows):
                 r3[k] += s3 * ak
 
 
-FORWARD = [("pureml: matrix.affine_rows", None),
+FORWARD = [("pureml: dense.matvec_each", None),
            ("one gather per batch (the union of its nonzero columns)", forward_batch_union),
            ("transposed weights, zip(*) per example", forward_transposed)]
-UPDATE = [("pureml: matrix.add_outer_products", None),
+UPDATE = [("pureml: dense.add_outer_sum", None),
           ("one math.sumprod per changed weight", update_sumprod_per_weight),
           ("map() axpy per example and row", update_map_axpy),
           ("plain loop, one row per pass", update_one_row_per_pass),
@@ -132,14 +133,14 @@ def main(argv=None):
     args = parser.parse_args(argv)
     training, _validation, _test = mnist.load_data_wrapper(args.data)
     rng = random.Random(1)
-    w = matrix.gaussian(rng, 30, 784)
-    b = matrix.gaussian(rng, 30)
+    w = gaussian(rng, 30, 784)
+    b = gaussian(rng, 30)
     batches = [[x for x, _y in training[k:k + 10]] for k in range(0, args.images, 10)]
-    deltas = [[matrix.gaussian(rng, 30) for _ in batch] for batch in batches]
+    deltas = [[gaussian(rng, 30) for _ in batch] for batch in batches]
     print("%s %s, math.sumprod: %s; microseconds per image, first layer of [784, 30, 10]"
-          % (platform.python_implementation(), platform.python_version(), matrix.SUMPROD_IS_C))
-    for title, table, reference in (("forward pass", FORWARD, matrix.affine_rows),
-                                    ("weight update", UPDATE, matrix.add_outer_products)):
+          % (platform.python_implementation(), platform.python_version(), SUMPROD_IS_C))
+    for title, table, reference in (("forward pass", FORWARD, dense.matvec_each),
+                                    ("weight update", UPDATE, dense.add_outer_sum)):
         print(title)
         for name, f in table:
             f = f or reference

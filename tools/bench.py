@@ -29,7 +29,9 @@ import statistics
 import sys
 import time
 
-from pureml import activations, costs, matrix, mnist
+from pureml import activations, costs, mnist, network
+from pureml.engine import conv, dense, vectors
+from pureml.engine.vectors import PYPY, SUMPROD_IS_C
 from pureml.network import Network
 from tools import bench_conv, bench_dlfs, bench_workers
 from tools.loadbench import peak_rss_mb
@@ -88,17 +90,17 @@ def load(args):
 
 def book_update_mini_batch(net, mini_batch, eta):
     """Update net as the book's network.py does: backprop per example, summed; return None."""
-    nabla_b = [matrix.zeros(len(b)) for b in net.biases]
-    nabla_w = [matrix.zeros(len(w), len(w[0])) for w in net.weights]
+    nabla_b = [vectors.zeros(len(b)) for b in net.biases]
+    nabla_w = [vectors.zeros(len(w), len(w[0])) for w in net.weights]
     for x, y in mini_batch:
         delta_nabla_b, delta_nabla_w = net.backprop(x, y)
-        nabla_b = [matrix.add(nb, dnb) for nb, dnb in zip(nabla_b, delta_nabla_b)]
-        nabla_w = [[matrix.add(row, drow) for row, drow in zip(nw, dnw)]
+        nabla_b = [vectors.add(nb, dnb) for nb, dnb in zip(nabla_b, delta_nabla_b)]
+        nabla_w = [[vectors.add(row, drow) for row, drow in zip(nw, dnw)]
                    for nw, dnw in zip(nabla_w, delta_nabla_w)]
     c = eta / len(mini_batch)
-    net.weights = [[matrix.sub(row, matrix.scale(c, nrow)) for row, nrow in zip(w, nw)]
+    net.weights = [[vectors.sub(row, vectors.scale(c, nrow)) for row, nrow in zip(w, nw)]
                    for w, nw in zip(net.weights, nabla_w)]
-    net.biases = [matrix.sub(b, matrix.scale(c, nb)) for b, nb in zip(net.biases, nabla_b)]
+    net.biases = [vectors.sub(b, vectors.scale(c, nb)) for b, nb in zip(net.biases, nabla_b)]
 
 
 def time_training(sizes, data, repeat, warmup):
@@ -142,7 +144,7 @@ def time_evaluation(sizes, test, repeat):
 def timed_parts(totals):
     """Time the kernels and per-example functions training calls, adding seconds to ``totals``.
 
-    Inside the block every ``matrix`` batch kernel, and the sigmoid's fn and
+    Inside the block every dense batch kernel SGD calls, and the sigmoid's fn and
     prime and the quadratic cost's delta, are wrapped with a timer; they
     are restored afterwards.  Yields ``totals``.
     """
@@ -155,10 +157,12 @@ def timed_parts(totals):
         return timed
 
     saved = []
-    for name in ("affine_rows", "add_outer_products", "transpose_matvec_rows",
-                 "add_row_sums", "hadamard"):
-        saved.append((matrix, name, getattr(matrix, name)))
-        setattr(matrix, name, timer("matrix." + name, getattr(matrix, name)))
+    for owner, name in ((dense, "matvec_each"), (dense, "add_outer_sum"),
+                        (dense, "vecmat_each"), (dense, "add_column_sums"),
+                        (network, "hadamard")):
+        saved.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, timer(owner.__name__.split(".")[-1] + "." + name,
+                                   getattr(owner, name)))
     for owner, name, label in ((activations.Sigmoid, "fn", "Sigmoid.fn"),
                                (activations.Sigmoid, "prime", "Sigmoid.prime"),
                                (costs.QuadraticCost, "delta", "QuadraticCost.delta")):
@@ -184,6 +188,12 @@ def breakdown(sizes, data):
     return total, parts
 
 
+def kernels():
+    """Return the forms of the engine's main kernels chosen on this interpreter, for the report."""
+    return ", ".join(f.__name__ for f in (dense.matvec_each, dense.vecmat_each, dense.outer_sum,
+                                          conv.convolve, conv.max_pool))
+
+
 def main(argv=None):
     """Run the benchmark and print the report; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -195,8 +205,6 @@ def main(argv=None):
     parser.add_argument("--literal-images", type=int, default=500,
                         help="images timed on the book-literal path (default 500)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is reported")
-    parser.add_argument("--kernels", choices=sorted(matrix.KERNELS), default=matrix.kernels,
-                        help="matrix kernels to use (default: %s on this interpreter)" % matrix.kernels)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--breakdown", action="store_true",
                         help="also train once with each kernel timed, and print where the time goes")
@@ -213,7 +221,7 @@ def main(argv=None):
                              "3000 on PyPy; 0 skips it)")
     args = parser.parse_args(argv)
     if args.images is None:
-        args.images = EPOCH if matrix.PYPY else 10000
+        args.images = EPOCH if PYPY else 10000
     sizes_list = [[int(v) for v in s.split(",")] for s in (args.sizes or ["784,30,10", "784,100,10"])]
 
     training, test, report = load(args)
@@ -221,8 +229,8 @@ def main(argv=None):
         implementation=platform.python_implementation(),
         version=platform.python_version(),
         executable=sys.executable,
-        sumprod="math.sumprod" if matrix.SUMPROD_IS_C else "sum(map(mul, p, q))",
-        kernels=args.kernels,
+        sumprod="math.sumprod" if SUMPROD_IS_C else "sum(map(mul, p, q))",
+        kernels=kernels(),
         date=time.strftime("%Y-%m-%d"),
         repeat=args.repeat,
         images=args.images,
@@ -236,59 +244,56 @@ def main(argv=None):
         print()
     data = training[:args.images]
     # PyPy's JIT compiles the loops during the first few thousand images.
-    warmup = training[-2000:] if matrix.PYPY else None
-    with matrix.use(args.kernels):
-        for sizes in sizes_list:
-            train = time_training(sizes, data, args.repeat, warmup)
-            literal = time_literal(sizes, training[:args.literal_images], 1 if args.repeat == 1 else 2)
-            evaluation = time_evaluation(sizes, test, args.repeat)
-            entry = {
-                "sizes": sizes,
-                "train_images_per_second": statistics.median(train),
-                "train_runs": train,
-                "seconds_per_epoch": EPOCH / statistics.median(train),
-                "evaluate_images_per_second": statistics.median(evaluation),
-                "evaluate_seconds_for_10000": 10000 / statistics.median(evaluation),
-                "book_literal_images_per_second": statistics.median(literal),
-                "book_literal_seconds_per_epoch": EPOCH / statistics.median(literal),
-            }
-            report["networks"].append(entry)
+    warmup = training[-2000:] if PYPY else None
+    for sizes in sizes_list:
+        train = time_training(sizes, data, args.repeat, warmup)
+        literal = time_literal(sizes, training[:args.literal_images], 1 if args.repeat == 1 else 2)
+        evaluation = time_evaluation(sizes, test, args.repeat)
+        entry = {
+            "sizes": sizes,
+            "train_images_per_second": statistics.median(train),
+            "train_runs": train,
+            "seconds_per_epoch": EPOCH / statistics.median(train),
+            "evaluate_images_per_second": statistics.median(evaluation),
+            "evaluate_seconds_for_10000": 10000 / statistics.median(evaluation),
+            "book_literal_images_per_second": statistics.median(literal),
+            "book_literal_seconds_per_epoch": EPOCH / statistics.median(literal),
+        }
+        report["networks"].append(entry)
+        if not args.json:
+            print("%-12s train %7.0f img/s = %6.1f s/epoch (median of %d: %s)"
+                  % (",".join(map(str, sizes)), entry["train_images_per_second"],
+                     entry["seconds_per_epoch"], len(train),
+                     ", ".join("%.1f" % (EPOCH / r) for r in train)))
+            print("%-12s evaluate %5.0f img/s = %5.2f s for 10,000; book-literal "
+                  "update %5.0f img/s = %6.1f s/epoch (%.1fx slower)"
+                  % ("", entry["evaluate_images_per_second"],
+                     entry["evaluate_seconds_for_10000"],
+                     entry["book_literal_images_per_second"],
+                     entry["book_literal_seconds_per_epoch"],
+                     entry["book_literal_seconds_per_epoch"] / entry["seconds_per_epoch"]))
+        if args.breakdown:
+            total, parts = breakdown(sizes, data)
+            entry["breakdown_us_per_image"] = {
+                name: seconds / len(data) * 1e6 for name, seconds in parts}
             if not args.json:
-                print("%-12s train %7.0f img/s = %6.1f s/epoch (median of %d: %s)"
-                      % (",".join(map(str, sizes)), entry["train_images_per_second"],
-                         entry["seconds_per_epoch"], len(train),
-                         ", ".join("%.1f" % (EPOCH / r) for r in train)))
-                print("%-12s evaluate %5.0f img/s = %5.2f s for 10,000; book-literal "
-                      "update %5.0f img/s = %6.1f s/epoch (%.1fx slower)"
-                      % ("", entry["evaluate_images_per_second"],
-                         entry["evaluate_seconds_for_10000"],
-                         entry["book_literal_images_per_second"],
-                         entry["book_literal_seconds_per_epoch"],
-                         entry["book_literal_seconds_per_epoch"] / entry["seconds_per_epoch"]))
-            if args.breakdown:
-                total, parts = breakdown(sizes, data)
-                entry["breakdown_us_per_image"] = {
-                    name: seconds / len(data) * 1e6 for name, seconds in parts}
-                if not args.json:
-                    print("%-12s where the time goes (one run, per image; the timers add a little):"
-                          % "")
-                    for name, seconds in parts:
-                        print("%-12s   %-28s %7.1f us  %5.1f%%" % (
-                            "", name, seconds / len(data) * 1e6, 100 * seconds / total))
+                print("%-12s where the time goes (one run, per image; the timers add a little):"
+                      % "")
+                for name, seconds in parts:
+                    print("%-12s   %-28s %7.1f us  %5.1f%%" % (
+                        "", name, seconds / len(data) * 1e6, 100 * seconds / total))
     if args.workers > 1:
         report["workers"] = bench_workers.measure(args.data, sizes_list, args.images,
                                                   args.workers, args.repeat)
         if not args.json:
             print("\n".join(bench_workers.describe(report["workers"])))
-    dlfs_iters = (3000 if matrix.PYPY else 300) if args.dlfs_iters is None else args.dlfs_iters
+    dlfs_iters = (3000 if PYPY else 300) if args.dlfs_iters is None else args.dlfs_iters
     if dlfs_iters:
-        with matrix.use(args.kernels):
-            report["dlfs"] = bench_dlfs.measure(args.data, dlfs_iters, args.repeat)
+        report["dlfs"] = bench_dlfs.measure(args.data, dlfs_iters, args.repeat)
         if not args.json:
             print("\n".join(bench_dlfs.describe(report["dlfs"])))
     if args.conv_images != 0:
-        with matrix.use(args.kernels):
-            report["conv"] = bench_conv.measure(args.data, args.conv_images, args.repeat)
+        report["conv"] = bench_conv.measure(args.data, args.conv_images, args.repeat)
         if not args.json:
             print("\n".join(bench_conv.describe(report["conv"])))
     report["peak_rss_mb"] = peak_rss_mb()

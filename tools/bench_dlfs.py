@@ -24,7 +24,8 @@ import subprocess
 import sys
 import time
 
-from pureml import matrix
+from pureml.engine import dense
+from pureml.engine.vectors import PYPY
 from pureml.layernet import TwoLayerNet
 from pureml.mnist import load_mnist
 from pureml.optimizers import SGD
@@ -82,7 +83,7 @@ def time_workers(data_root, iters, workers, repeat):
     The networks must come out the same, bit for bit, in every round.
     """
     data = load_mnist(data_root, one_hot_label=True)
-    if matrix.PYPY:
+    if PYPY:
         train_with_trainer(data, 500, 1)
         train_with_trainer(data, 500, workers)
     one, many = [], []
@@ -118,11 +119,11 @@ def measure(data_root=None, iters=None, repeat=3, numpy_python=None):
     pureml's times are projected to BOOK_ITERS iterations from ``iters``
     (default 300; 3000 on PyPy, after a 500-iteration warm-up).
     """
-    iters = iters or (3000 if matrix.PYPY else 300)
+    iters = iters or (3000 if PYPY else 300)
     data = load_mnist(data_root, one_hot_label=True)
     arrays = dlfs_numpy.as_arrays(data) if dlfs_numpy and not numpy_python else None
     with_numpy = arrays is not None or numpy_python
-    if matrix.PYPY:
+    if PYPY:
         train_neuralnet(data, 500)          # the JIT's warm-up
     pureml_runs, numpy_runs = [], []
     for run in range(repeat):
@@ -172,11 +173,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     figures = measure(args.data, args.iters, args.repeat, args.numpy_python)
     if args.workers > 1:
-        figures["trainer"] = time_workers(args.data, args.iters or (3000 if matrix.PYPY else
+        figures["trainer"] = time_workers(args.data, args.iters or (3000 if PYPY else
                                                                      300),
                                           args.workers, args.repeat)
     figures.update(implementation=platform.python_implementation(),
-                   version=platform.python_version(), kernels=matrix.kernels,
+                   version=platform.python_version(), kernels=dense.vecmat_each.__name__,
                    date=time.strftime("%Y-%m-%d %H:%M"))
     if args.json:
         print(json.dumps(figures, indent=2))

@@ -23,7 +23,9 @@ import subprocess
 import sys
 import time
 
-from pureml import matrix, mnist
+from pureml import mnist
+from pureml.engine import dense
+from pureml.engine.vectors import PYPY
 from pureml.parallel import processes
 from pureml.network import Network
 
@@ -63,7 +65,7 @@ def measure(data_root, sizes_list, images, workers, repeat, numpy_python=None):
     """Time everything in turn; return the report's dict."""
     training, _validation, test = mnist.load_data_wrapper(data_root)
     data = training[:images]
-    warmup = training[-2000:] if matrix.PYPY else None
+    warmup = training[-2000:] if PYPY else None
     report = {"workers": workers, "images": images, "networks": []}
     for sizes in sizes_list:
         one, many, book = [], [], []
@@ -133,7 +135,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     sizes_list = [[int(v) for v in s.split(",")] for s in (args.sizes or
                                                            ["784,30,10", "784,100,10"])]
-    images = args.images or (EPOCH if matrix.PYPY else 10000)
+    images = args.images or (EPOCH if PYPY else 10000)
     report = measure(args.data, sizes_list, images, args.workers, args.repeat,
                      args.numpy_python)
     report.update(implementation=platform.python_implementation(),

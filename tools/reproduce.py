@@ -28,7 +28,9 @@ import statistics
 import sys
 import time
 
-from pureml import matrix, mnist
+from pureml import mnist
+from pureml.engine import dense
+from pureml.engine.vectors import PYPY
 from pureml.parallel import processes
 from pureml.costs import CrossEntropyCost, QuadraticCost
 from pureml.network import Network
@@ -188,7 +190,7 @@ def main(argv=None):
     chosen = [e for e in EXPERIMENTS if e.name in names]
 
     print("%s %s, kernels %s, seeds %s, %s" % (
-        platform.python_implementation(), platform.python_version(), matrix.kernels,
+        platform.python_implementation(), platform.python_version(), dense.vecmat_each.__name__,
         ",".join(map(str, seeds)), time.strftime("%Y-%m-%d")), flush=True)
     data = mnist.load_data_wrapper(args.data)
     tasks = [(experiment, seed) for experiment in chosen for seed in seeds]

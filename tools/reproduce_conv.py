@@ -38,10 +38,13 @@ import sys
 import tempfile
 import time
 
-from pureml import cli, convolution, matrix
+from pureml import cli
+from pureml.engine import conv, dense
+from pureml.engine.vectors import PYPY
 from pureml.display import plot
-from pureml.convnet import (ConvNetwork, ConvPoolLayer, FullyConnectedLayer, SimpleConvNet,
-                            SoftmaxLayer)
+from pureml.convnet import SimpleConvNet
+from pureml.network3 import ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer
+from pureml.network3 import Network as ConvNetwork
 from pureml.layers import Relu, Sigmoid
 from pureml.mnist import load_data, load_mnist
 from pureml.trainer import Trainer
@@ -182,8 +185,8 @@ def main(argv=None):
         if folder:
             os.makedirs(folder, exist_ok=True)
     print("%s %s, kernels %s/%s, seed %s, %s" % (
-        platform.python_implementation(), platform.python_version(), matrix.kernels,
-        convolution.kernels, "as each run's" if args.seed is None else args.seed,
+        platform.python_implementation(), platform.python_version(), dense.vecmat_each.__name__,
+        conv.convolve.__name__, "as each run's" if args.seed is None else args.seed,
         time.strftime("%Y-%m-%d %H:%M")), flush=True)
     results = {}
     for name in args.only or list(EXPERIMENTS):

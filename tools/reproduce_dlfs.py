@@ -21,7 +21,8 @@ import statistics
 import sys
 import time
 
-from pureml import matrix
+from pureml.engine import dense
+from pureml.engine.vectors import PYPY
 from pureml.display import plot
 from pureml.layernet import MultiLayerNet, TwoLayerNet
 from pureml.mnist import load_mnist
@@ -270,7 +271,7 @@ def main(argv=None):
     if args.svg:
         os.makedirs(args.svg, exist_ok=True)
     print("%s %s, kernels %s, seeds %s, %s" % (
-        platform.python_implementation(), platform.python_version(), matrix.kernels,
+        platform.python_implementation(), platform.python_version(), dense.vecmat_each.__name__,
         ",".join(map(str, seeds)), time.strftime("%Y-%m-%d %H:%M")), flush=True)
     data = load_mnist(args.data, normalize=True)
     results = {}

@@ -25,7 +25,7 @@ from pureml import convnet, network, network3
 from pureml.activations import ACTIVATIONS, Softmax
 from pureml.costs import COSTS
 from pureml.data import modelfile, networkfile, paramsfile
-from pureml.engine import dense
+from pureml.engine import collector, dense
 from pureml.errors import ModelFileError
 from pureml.layers import Relu, Sigmoid, Tanh
 
@@ -76,7 +76,8 @@ class Model:
         """Return the output activations for each flat input in the batch ``xs``."""
         if not self.layered:
             return [self.net.feedforward(x) for x in xs]
-        return [Softmax.fn(scores) for scores in self.net.predict(xs)]
+        with collector.paused():            # CPython's cyclic collector: see pureml.engine.collector
+            return [Softmax.fn(scores) for scores in self.net.predict(xs)]
 
     def trace(self, x):
         """Return (output activations, [each hidden layer's activations, flattened]) for one input."""

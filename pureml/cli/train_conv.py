@@ -26,6 +26,7 @@ import random
 
 from pureml import convnet, mnist
 from pureml.data import expand
+from pureml.engine import collector
 from pureml.display import plot
 from pureml.cli.common import (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error, percent, plural,
                                say)
@@ -140,7 +141,8 @@ def run(args):
         say(session.describe())
     status = EXIT_OK
     diverged = None
-    with sigint_handler(session.interrupt):
+    # CPython's cyclic collector is paused while the conv net runs (pureml.engine.collector).
+    with sigint_handler(session.interrupt), collector.paused():
         try:
             session.open_progress()
             train(net, optimizer, images, labels, sample, session, random.Random(seed),
