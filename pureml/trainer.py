@@ -32,7 +32,7 @@ import random
 import sys
 
 from pureml.arguments import check_count, check_nonnegative
-from pureml.display import terminal
+from pureml.display.progress import Progress
 from pureml.engine import collector
 from pureml.errors import ArgumentError, DivergenceError
 from pureml.optimizers import make_optimizer
@@ -166,7 +166,7 @@ class Trainer:
             return
         per_epoch = max(1, int(self.iter_per_epoch))
         if self.progress is None:
-            self.progress = terminal.Progress(per_epoch * self.batch_size, stream=self.stream,
+            self.progress = Progress(per_epoch * self.batch_size, stream=self.stream,
                                               label="Epoch %d" % (self.current_epoch + 1))
         done = (self.current_iter % per_epoch + 1) * self.batch_size
         self.progress.update(min(per_epoch * self.batch_size, done))

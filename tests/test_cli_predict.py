@@ -12,7 +12,7 @@ from pureml.engine.vectors import argmax
 from pureml.data import images
 from tests import cli_support
 from tests.cli_support import SHARED, CommandCase, main_in_process, pureml
-from tests.test_png import encode_png
+from tests.test_data_png import encode_png
 
 
 def setUpModule():

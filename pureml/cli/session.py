@@ -17,7 +17,7 @@ import threading
 import time
 
 from pureml import __version__, mnist
-from pureml.display import terminal
+from pureml.display.progress import Progress
 from pureml.cli.common import (ArgumentError, check_output, labelled, load_data, percent, plural,
                                say)
 
@@ -190,7 +190,7 @@ class TrainingSession:
         """Start the progress bar of the next epoch (drawn only on a terminal); return None."""
         self.close_progress()
         if not self.args.quiet:
-            self.progress = terminal.Progress(self.n_training, stream=sys.stderr,
+            self.progress = Progress(self.n_training, stream=sys.stderr,
                                               label="Epoch %d" % self.epoch)
 
     def close_progress(self):

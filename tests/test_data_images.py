@@ -8,7 +8,7 @@ import unittest
 from pureml.data import images
 from pureml.data.images import GrayImage, ImageError
 from tests.support import NestedAlmostEqual, real_data_root, requires_real_data
-from tests.test_png import encode_png
+from tests.test_data_png import encode_png
 
 
 def blank(width, height, level=0.0):

@@ -30,7 +30,7 @@ from pureml.cli import serve
 from pureml.data.imagefile import ImageError
 from tests.cli_support import running
 from tests.support import real_data_root, requires_real_data
-from tests.test_png import SIGNATURE, chunk, encode_png, ihdr
+from tests.test_data_png import SIGNATURE, chunk, encode_png, ihdr
 from tools import browser_check
 
 #: A request that must never be answered when it arrives as another request's body.
