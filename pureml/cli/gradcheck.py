@@ -1,9 +1,10 @@
 """``pureml gradcheck``: backpropagation compared with central differences."""
 
+import math
 import random
 
 from pureml import gradcheck, network
-from pureml.cli.common import EXIT_ERROR, EXIT_OK, sizes_text
+from pureml.cli.common import EXIT_ERROR, EXIT_OK, plural, sizes_text
 from pureml.cli.options import (ACTIVATIONS, COSTS, add_network_options, layer_sizes,
                                 nonnegative_float, positive_float, positive_int, subparser)
 
@@ -11,10 +12,14 @@ from pureml.cli.options import (ACTIVATIONS, COSTS, add_network_options, layer_s
 def add_parser(commands):
     parser = subparser(
         commands, "gradcheck", "check backprop against numerical derivatives",
-        "Build a small network and a random example, then compare every\n"
-        "gradient backpropagation computes with the central difference\n"
-        "(C(p+h) - C(p-h)) / 2h.  Exit status 0 when the worst relative error\n"
-        "is below the tolerance, 1 otherwise.")
+        "Build a network and a random example, then compare every gradient\n"
+        "backpropagation computes with central differences of the cost at two\n"
+        "steps, h and 2h.  Each difference is judged against its own error (how\n"
+        "far the two steps disagree, plus the cost's rounding noise divided by h):\n"
+        "the relative error beyond that error must be below the tolerance.\n"
+        "Gradients no larger than their difference's error are too small to\n"
+        "compare and are counted, not judged.  Exit status 0 for PASS, 1 for FAIL\n"
+        "or when nothing could be checked (an infinite cost says so).")
     parser.set_defaults(func=run)
     parser.add_argument("--sizes", type=layer_sizes, default=[4, 5, 3], metavar="N,N,...",
                         help="neurons per layer (default: 4,5,3)")
@@ -25,11 +30,11 @@ def add_parser(commands):
     parser.add_argument("--seed", type=int, default=0, metavar="N",
                         help="seed for the network and the example (default: %(default)s)")
     parser.add_argument("--samples", type=positive_int, metavar="N",
-                        help="check every bias but only N weights chosen at random "
-                             "(default: every weight)")
+                        help="check only N weights and N biases chosen at random "
+                             "(default: every one)")
     parser.add_argument("--tolerance", type=positive_float, default=1e-6, metavar="TOL",
-                        help="the largest relative error that passes (default: %(default)s)")
-
+                        help="the largest relative error, beyond the differences' own "
+                             "error, that passes (default: %(default)s)")
 
 
 def run(args):
@@ -41,25 +46,47 @@ def run(args):
     x = [rng.random() for _ in range(args.sizes[0])]
     y = [0.0] * args.sizes[-1]
     y[rng.randrange(args.sizes[-1])] = 1.0
-    result = gradcheck.check(net, x, y, lmbda=args.lmbda, n=1, samples=args.samples,
-                             rng=rng)
     print("Network %s: %s cost, %s neurons, %s init, lmbda %g, seed %d"
           % (sizes_text(args.sizes), args.cost, args.activation, args.init, args.lmbda,
-             args.seed))
-    print("Compared backprop with central differences for %d parameters." % result.checked)
-    print("Worst relative error: %.3g at %s (backprop %.10g, numerical %.10g)"
-          % (result.worst, _where_text(result.where), result.analytic, result.numeric))
-    passed = result.worst < args.tolerance
-    print("%s: %s the tolerance %g" % ("PASS" if passed else "FAIL",
-                                       "below" if passed else "not below", args.tolerance),
-          flush=True)
-    return EXIT_OK if passed else EXIT_ERROR
+             args.seed), flush=True)
+    result = gradcheck.check(net, x, y, lmbda=args.lmbda, n=1, samples=args.samples,
+                             rng=rng, tolerance=args.tolerance)
+    print("Compared backprop with central differences (steps 1e-05 and 2e-05) for %s."
+          % plural(result.checked, "parameter"))
+    if result.too_small:
+        print("%s too small to compare: no larger than their difference's own error."
+              % _count(result.too_small, "gradient was", "gradients were"))
+    if result.not_finite:
+        cost = net.cost.fn(net.feedforward(x), y)
+        print("%s: the cost is inf or NaN a step away from %s of them."
+              % ("CANNOT CHECK" if not result.compared else "NOTE",
+                 "all" if result.not_finite == result.checked else result.not_finite))
+        if not math.isfinite(cost):
+            print("The cost of this network on this example is itself %r: an output rounds "
+                  "to exactly 0 or 1 where the cost takes its log, so differences of it "
+                  "say nothing about backprop.  Try --init default, smaller --sizes or "
+                  "another --seed." % cost)
+        if not result.compared:
+            return EXIT_ERROR
+    if not result.compared:
+        print("CANNOT CHECK: no gradient was large enough to compare.  Try --init "
+              "default, smaller --sizes or another --seed.", flush=True)
+        return EXIT_ERROR
+    label = "Worst" if result.failed else "Nearest to failing"
+    print("%s: %s: backprop %.10g, numerical %.10g, the difference's own error %.2g"
+          % (label, gradcheck.place_text(result.where), result.analytic, result.numeric,
+             result.error))
+    print("Worst relative error beyond the differences' own error: %.3g" % result.worst)
+    if result.passed:
+        print("PASS: all %d compared agree, within the tolerance %g"
+              % (result.compared, args.tolerance), flush=True)
+        return EXIT_OK
+    if result.failed:
+        print("FAIL: %d of the %d compared disagree by more than the tolerance %g"
+              % (result.failed, result.compared, args.tolerance), flush=True)
+    return EXIT_ERROR
 
 
-
-def _where_text(where):
-    """Return a parameter's place such as ("weights", 0, 3, 17) as "weights[0][3][17]"."""
-    if not where:
-        return "nowhere"
-    return where[0] + "".join("[%d]" % i for i in where[1:])
-
+def _count(count, one, many):
+    """Return "1 gradient was" or "3 gradients were": a count and the words that go with it."""
+    return "%d %s" % (count, one if count == 1 else many)
