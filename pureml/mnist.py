@@ -84,10 +84,7 @@ def load_mnist(path=None, *, normalize=True, flatten=True, one_hot_label=False,
     table = PIXEL_VALUES if normalize else PIXEL_BYTES
     sets = []
     for images_name, labels_name in ((TRAIN_IMAGES, TRAIN_LABELS), (TEST_IMAGES, TEST_LABELS)):
-        x, t = read_pair(found[images_name], found[labels_name], table)
-        if not flatten:
-            x = [[[image[i:i + IMAGE_COLUMNS] for i in range(0, IMAGE_SIZE, IMAGE_COLUMNS)]]
-                 for image in x]
+        x, t = read_pair(found[images_name], found[labels_name], table, rows=not flatten)
         if one_hot_label:
             t = [vectorized_result(label) for label in t]
         sets.append((x, t))

@@ -44,18 +44,23 @@ class HelpTest(CommandCase):
 
 
 class BadOptionTest(CommandCase):
-    """Each wrong option gets argparse's usage message and exit status 2."""
+    """Each wrong option gets one line saying what is wrong, a pointer to --help, and status 2."""
 
-    def assertUsageError(self, status, err, *fragments):
+    def assertUsageError(self, status, err, *fragments, command="train", prog="pureml"):
         self.assertEqual(status, 2, err)
-        self.assertIn("usage: ", err)
         self.assertNotIn("Traceback", err)
+        self.assertNotIn("usage: ", err, "the usage is --help's, not every error's")
+        prog = prog + " " + command if command else prog
+        first, second = err.splitlines()
+        self.assertTrue(first.startswith(prog + ": error: "), first)
+        self.assertEqual(second, "See '%s --help'." % prog)
         for fragment in fragments:
-            self.assertIn(fragment, err)
+            self.assertIn(fragment, first)
 
     def test_eta_nan(self):
         result = pureml("train", "--eta", "nan")
-        self.assertUsageError(result.returncode, result.stderr, "--eta", "finite")
+        self.assertUsageError(result.returncode, result.stderr, "--eta", "finite",
+                              prog="python -m pureml")
         self.assertEqual(result.stdout, "")
 
     def test_sizes_not_numbers(self):
@@ -85,11 +90,37 @@ class BadOptionTest(CommandCase):
 
     def test_mirror_not_a_url(self):
         status, _out, err = main_in_process("download", "--mirror", "example.com/mnist")
-        self.assertUsageError(status, err, "--mirror", "http://")
+        self.assertUsageError(status, err, "--mirror", "http://", command="download")
 
     def test_no_command(self):
         status, _out, err = main_in_process()
-        self.assertUsageError(status, err)
+        self.assertUsageError(status, err, "COMMAND", command="")
+
+    def test_the_prog_is_how_pureml_was_run(self):
+        result = pureml("evaluate")
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stderr.splitlines(), [
+            "python -m pureml evaluate: error: the following arguments are required: "
+            "MODEL.json", "See 'python -m pureml evaluate --help'."])
+
+    def test_the_other_networks_options_are_refused_even_at_their_defaults(self):
+        for option in (["--lr", "0.1"], ["--lr", "0.001"], ["--filters", "5"],
+                       ["--keep-best"], ["--evaluate-samples", "10"], ["--expand", "1"],
+                       ["--final-samples", "all"], ["--optimizer", "adam"]):
+            with self.subTest(option=option):
+                status, _out, err = main_in_process("train", *option)
+                self.assertUsageError(status, err, "argument %s: applies to --net conv"
+                                      % option[0], "not to --net nielsen")
+        for option in (["--cost", "quadratic"], ["--eta", "3.0"], ["--sizes", "784,30,10"],
+                       ["--monitor-training"], ["--workers", "auto"], ["--init", "large"]):
+            with self.subTest(option=option):
+                status, _out, err = main_in_process("train", "--net", "conv", *option)
+                self.assertUsageError(status, err, "argument %s: applies to --net nielsen"
+                                      % option[0], "not to --net conv")
+
+    def test_the_refusal_says_what_to_use_instead(self):
+        status, _out, err = main_in_process("train", "--lr", "0.1")
+        self.assertUsageError(status, err, "its learning rate is --eta")
 
 
 

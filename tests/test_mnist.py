@@ -15,7 +15,7 @@ import unittest
 from unittest import mock
 
 from pureml import mnist
-from pureml.data import idx
+from pureml.data import idx, mnistfiles
 from tests.support import real_data_root, requires_real_data
 
 SIZE = mnist.IMAGE_SIZE
@@ -212,6 +212,19 @@ class LoadMnistTest(TempDirTest):
         self.assertEqual([len(row) for row in image[0]], [28] * 28)
         self.assertEqual(image[0][3][5], flat[4][3 * 28 + 5])
         self.assertEqual([v for row in image[0] for v in row], flat[4])
+
+    def test_both_ways_of_making_rows_give_the_flat_images_in_rows(self):
+        pixels = self.contents[mnist.TRAIN_IMAGES]
+        for table in (mnistfiles.PIXEL_VALUES, mnistfiles.PIXEL_BYTES):
+            expected = [[[[table[b] for b in pixels[r:r + 28]]
+                          for r in range(s, s + SIZE, 28)]] for s in range(0, len(pixels), SIZE)]
+            for form in (mnistfiles._images_by_rows, mnistfiles._images_by_slicing):
+                with self.subTest(form=form.__name__, table=len(table)):
+                    images = form(pixels, table)
+                    self.assertEqual(images, expected)
+                    rows = [row for image in images for row in image[0]]
+                    self.assertEqual(len({id(row) for row in rows}), len(rows),
+                                     "every row is a list of its own")
 
     def test_one_hot_labels(self):
         (_, t_train), (_, t_test) = mnist.load_mnist(self.root, one_hot_label=True)
@@ -451,8 +464,8 @@ class DownloadTest(TempDirTest):
                               log=self.messages.append, timeout=10, checksums=self.checksums)
 
     def assertNoFile(self, name):
-        """Fail if ``name`` or any temporary file is in the mnist folder."""
-        left = os.listdir(self.folder)
+        """Fail if ``name`` or any temporary file is in the mnist folder (or it is gone)."""
+        left = os.listdir(self.folder) if os.path.isdir(self.folder) else []
         self.assertNotIn(name, left)
         self.assertEqual([entry for entry in left if entry.endswith(".part")], [])
 
@@ -537,6 +550,29 @@ class DownloadTest(TempDirTest):
         for name in mnist.FILES:
             self.assertIn(published.mirrors[0] + name, message)
             self.assertIn(published.checksums[name], message)
+
+    def test_a_failed_first_download_leaves_no_empty_folders(self):
+        root = os.path.join(self.root, "new", "data")
+        for dataset in ("mnist", "fashion-mnist"):
+            with self.subTest(dataset=dataset):
+                with self.assertRaises(mnist.DownloadError) as caught:
+                    mnist.download(root, dataset, ["http://127.0.0.1:9/"], timeout=10)
+                self.assertFalse(os.path.exists(os.path.join(self.root, "new")))
+                self.assertTrue(os.path.isdir(self.root), "a folder that was there stays")
+                self.assertEqual(caught.exception.folder, os.path.join(root, dataset))
+
+    def test_a_failed_download_keeps_the_files_it_got(self):
+        self.server.routes.pop("/data/" + mnist.TEST_IMAGES)
+        with self.assertRaises(mnist.DownloadError):
+            self.download()
+        self.assertEqual(sorted(os.listdir(self.folder)),
+                         sorted([mnist.TRAIN_IMAGES, mnist.TRAIN_LABELS]))
+
+    def test_the_failure_says_how_to_point_at_files_elsewhere(self):
+        with self.assertRaises(mnist.DownloadError) as caught:
+            self.download(["http://127.0.0.1:9/"])
+        self.assertIn("point --data DIR or PUREML_DATA at the folder holding mnist/",
+                      str(caught.exception))
 
     def test_fashion_mnist_goes_to_its_folder(self):
         folder = self.download(dataset="fashion-mnist")

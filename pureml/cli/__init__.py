@@ -18,7 +18,8 @@ and one entry there.
 
 ``main(argv)`` returns the exit status: 0 for success, 1 for an error the
 user can fix (the message says how, on one line starting ``pureml:``), 2 for
-a wrong option (argparse's usage message) and 130 after Ctrl-C.  No
+a wrong option (one line saying what is wrong, then where --help is) and
+130 after Ctrl-C.  No
 traceback is shown for anything the user can cause.
 """
 
@@ -58,9 +59,24 @@ The data folder is --data DIR, else $PUREML_DATA, else $XDG_CACHE_HOME/pureml
 or ~/.cache/pureml."""
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, with its errors on one line and a pointer to --help.
+
+    argparse prints the whole usage (twenty lines for ``train``) before the
+    one line that matters; here the line comes alone, then where to look.
+    Every subcommand's parser is one too (add_subparsers makes its parsers
+    of the parent's class).
+    """
+
+    def error(self, message):
+        """Print "PROG: error: MESSAGE" and "See 'PROG --help'." on stderr; exit with status 2."""
+        self.exit(EXIT_USAGE, "%s: error: %s\nSee '%s --help'.\n"
+                  % (self.prog, message, self.prog))
+
+
 def build_parser(prog="pureml"):
     """Return the ``argparse.ArgumentParser`` of the whole command line."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=prog, description=_DESCRIPTION, epilog=_EPILOG.format(prog=prog),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version="pureml " + __version__)
@@ -78,7 +94,7 @@ def main(argv=None, prog="pureml"):
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status.
 
     0 is success, 1 an error explained on stderr in one ``pureml:`` message,
-    2 a wrong option (argparse's usage message), 130 an interrupt (Ctrl-C).
+    2 a wrong option (one line, and a pointer to --help), 130 an interrupt (Ctrl-C).
     """
     parser = build_parser(prog)
     try:

@@ -29,6 +29,36 @@ INITIALIZERS = tuple(network.WEIGHT_INITIALIZERS)
 STYLES = ("auto",) + terminal.STYLES
 
 
+class Given(argparse.Action):
+    """Store an option's value, as argparse's "store" does, and note that it was given.
+
+    The namespace's ``given`` is the set of the options' dests that were on
+    the command line, whatever their value: ``train`` refuses the other
+    network's options even when given at their defaults.
+    """
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values)
+        note_given(namespace, self.dest)
+
+
+class GivenFlag(argparse.Action):
+    """A flag (argparse's "store_true") that notes that it was given, as ``Given`` does."""
+
+    def __init__(self, option_strings, dest, default=False, required=False, help=None):
+        super().__init__(option_strings, dest, nargs=0, const=True, default=default,
+                         required=required, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, True)
+        note_given(namespace, self.dest)
+
+
+def note_given(namespace, dest):
+    """Add ``dest`` to the namespace's set ``given`` (a new set each time, never a shared one)."""
+    namespace.given = set(getattr(namespace, "given", ())) | {dest}
+
+
 def positive_int(text):
     """Return ``text`` as an int of at least 1."""
     return _int_at_least(text, 1, "a whole number of at least 1")
@@ -162,12 +192,14 @@ def add_style_option(parser):
 def add_network_options(parser, defaults):
     """Add --cost, --activation and --init to ``parser`` with ``defaults``; return None."""
     parser.add_argument("--cost", choices=sorted(COSTS), default=defaults["cost"],
+                        action=Given,
                         help="the cost function; log-likelihood puts a softmax layer "
                              "at the output (default: %(default)s)")
     parser.add_argument("--activation", choices=sorted(ACTIVATIONS),
-                        default="sigmoid",
+                        default="sigmoid", action=Given,
                         help="the hidden neurons (default: %(default)s)")
     parser.add_argument("--init", choices=INITIALIZERS, default=defaults["init"],
+                        action=Given,
                         help="initial weights: large is N(0,1) as in network.py, "
                              "default is N(0,1/n_in) as in network2, he is N(0,2/n_in) "
                              "for ReLU (default: %(default)s)")

@@ -15,7 +15,7 @@ from pureml.cli.common import (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error, plu
 from pureml.cli.options import (ACTIVATIONS, COSTS, add_data_options, add_mirror_option,
                                 add_network_options, layer_sizes, momentum,
                                 nonnegative_float, positive_float, positive_int, subparser,
-                                workers)
+                                workers, Given, GivenFlag)
 from pureml.cli.session import TrainingSession, prepare_data, sigint_handler
 
 
@@ -44,6 +44,7 @@ def add_parser(commands):
                           "trained by its SGD; conv: DLFS's SimpleConvNet (default: "
                           "%(default)s)")
     net.add_argument("--sizes", type=layer_sizes, default=[784, 30, 10], metavar="N,N,...",
+                     action=Given,
                      help="neurons per layer, inputs first; must start with 784 and "
                           "end with 10 (default: 784,30,10)")
     add_network_options(net, {"cost": "quadratic", "init": "large"})
@@ -55,27 +56,31 @@ def add_parser(commands):
                      help="passes over the training data (default: 30; 20 with --net conv)")
     sgd.add_argument("--batch-size", type=positive_int, metavar="N",
                      help="images per mini-batch (default: 10; 100 with --net conv)")
-    sgd.add_argument("--eta", type=positive_float, default=3.0, metavar="ETA",
+    sgd.add_argument("--eta", type=positive_float, default=3.0, metavar="ETA", action=Given,
                      help="the learning rate (default: %(default)s)")
     sgd.add_argument("--lmbda", type=nonnegative_float, default=0.0, metavar="LMBDA",
+                     action=Given,
                      help="L2 regularisation, network2's lmbda (default: %(default)s)")
-    sgd.add_argument("--momentum", type=momentum, default=0.0, metavar="MU",
+    sgd.add_argument("--momentum", type=momentum, default=0.0, metavar="MU", action=Given,
                      help="momentum coefficient mu, from 0 to 1 (default: %(default)s)")
     sgd.add_argument("--limit", type=positive_int, metavar="N",
                      help="train on the first N training images only")
     sgd.add_argument("--early-stopping", type=positive_int, default=0, metavar="N",
+                     action=Given,
                      help="stop when accuracy has not improved for N epochs")
     sgd.add_argument("--eta-schedule", type=positive_int, default=0, metavar="N",
+                     action=Given,
                      help="halve eta when accuracy has not improved for N epochs, and "
                           "stop when it reaches eta/128 (chapter 3)")
     sgd.add_argument("--evaluate-on", choices=("test", "validation"), default="test",
                      help="the images each epoch is measured on, and that early "
                           "stopping and the eta schedule watch (default: %(default)s)")
     sgd.add_argument("--workers", type=workers, default="auto", metavar="N|auto",
+                     action=Given,
                      help="processes to share the first layer's neurons among: the "
                           "weights come out the same, bit for bit; auto uses the cores "
                           "where that pays (default: %(default)s)")
-    sgd.add_argument("--monitor-training", action="store_true",
+    sgd.add_argument("--monitor-training", action=GivenFlag,
                      help="also measure accuracy and cost on the training data after "
                           "each epoch (slow)")
     train_conv.add_options(parser)
@@ -93,6 +98,7 @@ def add_parser(commands):
 def run(args):
     """Train a network as ``args`` say; return the exit status."""
     parser = args.parser
+    train_conv.refuse_the_other_networks_options(args)
     if args.net == "conv":
         return train_conv.run(args)
     args.epochs = args.epochs or 30

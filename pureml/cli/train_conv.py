@@ -30,42 +30,95 @@ from pureml.engine import collector
 from pureml.display import plot
 from pureml.cli.common import (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error, percent, plural,
                                say)
-from pureml.cli.options import positive_float, positive_int
+from pureml.cli.options import Given, GivenFlag, nonnegative_int, positive_float, positive_int
 from pureml.cli.session import TrainingSession, prepare_data, sigint_handler
 from pureml.optimizers import OPTIMIZERS, make_optimizer
 
-__all__ = ["add_options", "run"]
+__all__ = ["add_options", "run", "refuse_the_other_networks_options", "NIELSEN_ONLY",
+           "CONV_ONLY"]
 
-#: The Nielsen network's options, which --net conv does not use, and their defaults.
-NIELSEN_ONLY = {"sizes": [784, 30, 10], "cost": "quadratic", "activation": "sigmoid",
-                "init": "large", "eta": 3.0, "lmbda": 0.0, "momentum": 0.0,
-                "early_stopping": 0, "eta_schedule": 0, "monitor_training": False,
-                "workers": "auto"}
+#: The options only one of the two networks takes (as argparse's dests).
+NIELSEN_ONLY = ("sizes", "cost", "activation", "init", "eta", "lmbda", "momentum",
+                "early_stopping", "eta_schedule", "monitor_training", "workers")
+CONV_ONLY = ("optimizer", "lr", "lr_decay", "filters", "hidden", "evaluate_samples",
+             "final_samples", "keep_best", "expand")
+
+#: What the default network does instead of a conv-only option, for the refusal.
+_INSTEAD = {"lr": "; its learning rate is --eta",
+            "lr_decay": "; --eta-schedule N halves its --eta when accuracy stalls",
+            "optimizer": "; it is trained by the book's SGD (--eta, --momentum)",
+            "evaluate_samples": "; it measures the whole --evaluate-on set after every epoch",
+            "final_samples": "; it measures the whole --evaluate-on set after every epoch",
+            "hidden": "; its hidden layers are --sizes"}
+
+
+def refuse_the_other_networks_options(args):
+    """Stop with a usage error naming any option given that the chosen network does not take.
+
+    An option counts as given when it is on the command line, even at its
+    default value (options.Given notes it).
+    """
+    given = getattr(args, "given", set())
+    option = lambda name: "--" + name.replace("_", "-")      # noqa: E731
+    if args.net == "conv":
+        for name in NIELSEN_ONLY:
+            if name in given:
+                args.parser.error(
+                    "argument %s: applies to --net nielsen (Nielsen's network, the default), "
+                    "not to --net conv; the conv net takes --optimizer, --lr, --lr-decay, "
+                    "--filters, --hidden, --evaluate-samples, --final-samples, --keep-best "
+                    "and --expand" % option(name))
+    else:
+        for name in CONV_ONLY:
+            if name in given:
+                args.parser.error(
+                    "argument %s: applies to --net conv (DLFS's SimpleConvNet), not to "
+                    "--net nielsen, the default network%s"
+                    % (option(name), _INSTEAD.get(name, "")))
+
+
+def final_samples(text):
+    """Return --final-samples' value: "all", or a number of images of at least 0."""
+    if text.strip().lower() == "all":
+        return "all"
+    try:
+        return nonnegative_int(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError("expected all, or a number of images of at least 0 "
+                                         "(0 skips the final measurement), not %r"
+                                         % (text,)) from None
 
 
 def add_options(parser):
     """Add the options of --net conv to the train command's parser; return None."""
     group = parser.add_argument_group("the conv net (--net conv)")
-    group.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam",
+    group.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam", action=Given,
                        help="DLFS's optimizer (default: %(default)s)")
-    group.add_argument("--lr", type=positive_float, default=0.001, metavar="LR",
+    group.add_argument("--lr", type=positive_float, default=0.001, metavar="LR", action=Given,
                        help="its learning rate (default: %(default)s)")
     group.add_argument("--lr-decay", type=positive_float, default=1.0, metavar="F",
+                       action=Given,
                        help="multiply the learning rate by F after each epoch (default: "
                             "%(default)s, a constant rate as in the book)")
-    group.add_argument("--filters", type=positive_int, default=30, metavar="N",
+    group.add_argument("--filters", type=positive_int, default=30, metavar="N", action=Given,
                        help="5x5 filters in the convolution (default: %(default)s)")
-    group.add_argument("--hidden", type=positive_int, default=100, metavar="N",
+    group.add_argument("--hidden", type=positive_int, default=100, metavar="N", action=Given,
                        help="hidden ReLUs after the pooling (default: %(default)s)")
     group.add_argument("--evaluate-samples", type=positive_int, default=1000, metavar="N",
-                       help="images of the evaluation set measured after each epoch; the "
-                            "whole set is measured at the end (default: %(default)s)")
-    group.add_argument("--keep-best", action="store_true",
+                       action=Given,
+                       help="images of the evaluation set measured after each epoch "
+                            "(default: %(default)s)")
+    group.add_argument("--final-samples", type=final_samples, default="all", metavar="N|all",
+                       action=Given,
+                       help="images of the evaluation set (and, with --keep-best, of the "
+                            "test set) measured once more at the end: all of them, or the "
+                            "first N; 0 skips it (default: %(default)s)")
+    group.add_argument("--keep-best", action=GivenFlag,
                        help="keep (and --save) the network of the epoch that did best on "
                             "the evaluation set, and measure it on the test set at the end; "
                             "needs --evaluate-on validation, so that the test images never "
                             "choose (network3's rule)")
-    group.add_argument("--expand", type=expansion, metavar="book|N",
+    group.add_argument("--expand", type=expansion, metavar="book|N", action=Given,
                        help="displace each training image, each time an epoch shows it, "
                             "as Nielsen's expand_mnist.py does: book: by one of the "
                             "book's five variants at random (itself, or one pixel down, "
@@ -118,11 +171,6 @@ def displacer(spec, seed):
 
 def run(args):
     """Train a SimpleConvNet as ``args`` say; return the exit status."""
-    for name, default in NIELSEN_ONLY.items():
-        if getattr(args, name) != default:
-            args.parser.error("argument --%s: applies to --net nielsen; the conv net takes "
-                              "--optimizer, --lr, --filters and --hidden"
-                              % name.replace("_", "-"))
     if args.keep_best and args.evaluate_on != "validation":
         args.parser.error("argument --keep-best: choosing the best epoch on the test set would "
                           "let the test images choose; add --evaluate-on validation")

@@ -76,15 +76,42 @@ def download(root=None, dataset="mnist", mirrors=None, *, log=None, timeout=30,
         raise ValueError("no mirrors to download %s from" % spec.title)
     checksums = spec.checksums if checksums is None else checksums
     say = log if log is not None else _quiet
-    os.makedirs(folder, exist_ok=True)
-    for name in FILES:
-        existing = locate(folder, name)
-        if existing is not None and _keep_existing(existing, name, checksums[name], say):
-            continue
-        attempts = _fetch_file(name, folder, bases, checksums[name], timeout, say)
-        if attempts:
-            raise _download_error(spec, folder, attempts)
+    made = _make_folders(folder)
+    try:
+        for name in FILES:
+            existing = locate(folder, name)
+            if existing is not None and _keep_existing(existing, name, checksums[name], say):
+                continue
+            attempts = _fetch_file(name, folder, bases, checksums[name], timeout, say)
+            if attempts:
+                raise _download_error(spec, folder, attempts)
+    except BaseException:
+        _remove_if_empty(made)          # a failed first download leaves no empty folders
+        raise
     return folder
+
+
+def _make_folders(folder):
+    """Create ``folder`` and any missing parents; return the ones created, deepest first."""
+    made = []
+    path = os.path.abspath(folder)
+    while not os.path.isdir(path):
+        made.append(path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    os.makedirs(folder, exist_ok=True)
+    return made
+
+
+def _remove_if_empty(folders):
+    """Remove each of ``folders`` (deepest first) that is empty; stop at the first that is not."""
+    for path in folders:
+        try:
+            os.rmdir(path)
+        except OSError:
+            return
 
 
 def _quiet(message):
@@ -184,6 +211,8 @@ def _download_error(spec, folder, attempts):
     missing = [name for name in FILES if locate(folder, name) is None]
     lines = ["could not download %s into %s; every mirror failed:" % (spec.title, folder)]
     lines.extend("  %s: %s" % attempt for attempt in attempts)
+    lines.append("If the files are elsewhere on this computer, point --data DIR or "
+                 "PUREML_DATA at the folder holding %s/ (or the four files)." % spec.name)
     lines.append("To install it by hand, download these files and put them, "
                  "unchanged, in %s:" % folder)
     lines.extend("  %s%s  (md5 %s)" % (spec.mirrors[0], name, spec.checksums[name])

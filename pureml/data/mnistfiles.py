@@ -16,6 +16,8 @@ import operator
 import os
 
 from pureml.data import idx
+from pureml.engine import collector
+from pureml.engine.vectors import PYPY
 from pureml.errors import DataFileError
 
 __all__ = ["TRAIN_IMAGES", "TRAIN_LABELS", "TEST_IMAGES", "TEST_LABELS", "FILES", "IMAGE_ROWS",
@@ -181,10 +183,12 @@ def find_files(path, dataset, names):
     return found
 
 
-def read_pair(images_path, labels_path, table=PIXEL_VALUES):
+def read_pair(images_path, labels_path, table=PIXEL_VALUES, rows=False):
     """Read an images file and its labels file; return ``(images, labels)`` as lists.
 
-    Each pixel byte b becomes ``table[b]``: b / 255 by default.
+    Each pixel byte b becomes ``table[b]``: b / 255 by default.  An image
+    is a list of 784 values, or with ``rows`` one channel of 28 rows of 28,
+    ``[[row, ...]]`` (DLFS's 1x28x28).
     """
     labels = read_labels(labels_path)
     pixels = read_images(images_path)
@@ -192,7 +196,10 @@ def read_pair(images_path, labels_path, table=PIXEL_VALUES):
     if count != len(labels):
         raise DataFileError("%s holds %d images but %s holds %d labels; they must agree"
                          % (images_path, count, labels_path, len(labels)))
-    return _pixel_rows(pixels, table), list(labels)
+    # 60,000 lists, none in a cycle: CPython's collector would walk them all
+    # again and again while they are made, for nothing (pureml.engine.collector).
+    with collector.paused():
+        return (_pixel_images if rows else _pixel_rows)(pixels, table), list(labels)
 
 
 def read_labels(path):
@@ -235,3 +242,22 @@ def _pixel_rows(pixels, table=PIXEL_VALUES):
     """
     return [list(operator.itemgetter(*pixels[start:start + IMAGE_SIZE])(table))
             for start in range(0, len(pixels), IMAGE_SIZE)]
+
+
+def _images_by_slicing(pixels, table=PIXEL_VALUES):
+    """Return one ``[[row, ...]]`` of 28 rows per image: each image's list, sliced into rows."""
+    return [[[image[i:i + IMAGE_COLUMNS] for i in range(0, IMAGE_SIZE, IMAGE_COLUMNS)]]
+            for image in _pixel_rows(pixels, table)]
+
+
+def _images_by_rows(pixels, table=PIXEL_VALUES):
+    """Return one ``[[row, ...]]`` of 28 rows per image: each row looked up from its bytes."""
+    get = table.__getitem__
+    return [[[list(map(get, pixels[r:r + IMAGE_COLUMNS]))
+              for r in range(start, start + IMAGE_SIZE, IMAGE_COLUMNS)]]
+            for start in range(0, len(pixels), IMAGE_SIZE)]
+
+
+# PyPy's JIT makes a map over each row as fast as the flat images; on
+# CPython one itemgetter per image, then slicing it, is the faster.
+_pixel_images = _images_by_rows if PYPY else _images_by_slicing
