@@ -30,7 +30,7 @@ __all__ = ["load_data", "load_data_wrapper", "vectorized_result", "load_mnist",
            "IMAGE_COLUMNS", "IMAGE_SIZE", "CLASSES", "VALIDATION_SIZE"]
 
 
-def load_data(path=None, dataset="mnist", *, validation_size=VALIDATION_SIZE):
+def load_data(path=None, dataset="mnist", *, validation_size=VALIDATION_SIZE, on_images=None):
     """Return ``(training_data, validation_data, test_data)`` as in the book.
 
     Each is a pair ``(images, labels)``: ``images`` is a list of lists of
@@ -42,10 +42,13 @@ def load_data(path=None, dataset="mnist", *, validation_size=VALIDATION_SIZE):
     ``path`` is the data root (default: ``data_root()``), or a folder that
     directly holds the four files.  Raises ``MissingDataError`` if files are
     missing, ``idx.DataFileError`` for a malformed file and ``DataFileError`` for
-    contents that are not MNIST-shaped.
+    contents that are not MNIST-shaped.  ``on_images(done, total)``, when
+    given, hears how many images of each file are read, every few thousand
+    (the command line's progress bar).
     """
     found = find_files(path, dataset, FILES)
-    train_images, train_labels = read_pair(found[TRAIN_IMAGES], found[TRAIN_LABELS])
+    train_images, train_labels = read_pair(found[TRAIN_IMAGES], found[TRAIN_LABELS],
+                                           on_images=on_images)
     if (not isinstance(validation_size, int)
             or not 0 <= validation_size <= len(train_labels)):
         raise ValueError("validation_size must be between 0 and the %d training images, "
@@ -53,19 +56,19 @@ def load_data(path=None, dataset="mnist", *, validation_size=VALIDATION_SIZE):
     split = len(train_labels) - validation_size
     training_data = (train_images[:split], train_labels[:split])
     validation_data = (train_images[split:], train_labels[split:])
-    test_data = read_pair(found[TEST_IMAGES], found[TEST_LABELS])
+    test_data = read_pair(found[TEST_IMAGES], found[TEST_LABELS], on_images=on_images)
     return training_data, validation_data, test_data
 
 
-def load_test_data(path=None, dataset="mnist"):
+def load_test_data(path=None, dataset="mnist", *, on_images=None):
     """Return the test set alone as ``(images, labels)``, as in ``load_data``.
 
     Only the two test files are read, which takes a sixth of the time of
     ``load_data``.  Raises ``MissingDataError`` if either is missing, and
-    the errors of ``load_data`` for bad files.
+    the errors of ``load_data`` for bad files; ``on_images`` is load_data's.
     """
     found = find_files(path, dataset, (TEST_IMAGES, TEST_LABELS))
-    return read_pair(found[TEST_IMAGES], found[TEST_LABELS])
+    return read_pair(found[TEST_IMAGES], found[TEST_LABELS], on_images=on_images)
 
 
 def load_mnist(path=None, *, normalize=True, flatten=True, one_hot_label=False,

@@ -82,7 +82,18 @@ class DataTest(CommandCase):
         self.assertIn("checksum mismatch", result.stderr)
         self.assertOnlyLoopback("/data/")
         self.assertIn("/data/" + mnist.TRAIN_IMAGES, SHARED.server.requests)
-        self.assertEqual(os.listdir(os.path.join(self.empty_root, "mnist")), [])
+        self.assertEqual(os.listdir(self.empty_root), [], "no empty mnist/ is left behind")
+
+    def test_the_offline_message_says_how_to_use_files_elsewhere(self):
+        mirror = self.serve("/empty/", {})
+        for dataset in ("mnist", "fashion-mnist"):
+            with self.subTest(dataset=dataset):
+                result = pureml("download", "--mirror", mirror, "--dataset", dataset,
+                                data_root=self.empty_root)
+                self.assertCleanError(result)
+                self.assertIn("point --data DIR or PUREML_DATA at the folder holding %s/"
+                              % dataset, result.stderr)
+                self.assertEqual(os.listdir(self.empty_root), [])
 
     def test_download_keeps_valid_files_already_there(self):
         mirror = self.serve("/data/", {})

@@ -6,7 +6,9 @@ import sys
 
 from pureml import mnist
 from pureml.cli import models
+from pureml.data import metadata as metadata_words
 from pureml.display import terminal
+from pureml.display.progress import Progress
 from pureml.errors import ArgumentError
 
 EXIT_OK = 0
@@ -66,7 +68,8 @@ def mirrors(args):
 def load_set(args):
     """Return ``(images, labels)`` of the set ``args.set`` names, reading only the files it needs."""
     if args.set == "test":
-        return mnist.load_test_data(mnist.data_root(args.data), args.dataset)
+        with LoadingBar(args) as bar:
+            return mnist.load_test_data(mnist.data_root(args.data), args.dataset, on_images=bar)
     training, validation, _test = load_data(args)
     return training if args.set == "train" else validation
 
@@ -74,11 +77,46 @@ def load_set(args):
 def read_data(root, args):
     """Return ``mnist.load_data(root, ...)`` for ``args``, explaining a bad --validation-size."""
     try:
-        return mnist.load_data(root, args.dataset, validation_size=args.validation_size)
+        with LoadingBar(args) as bar:
+            return mnist.load_data(root, args.dataset, validation_size=args.validation_size,
+                                   on_images=bar)
     except ValueError as exc:
         if type(exc) is ValueError:        # not DataFileError or DataFileError: the split
             raise ArgumentError("%s (set it with --validation-size N)" % exc) from None
         raise
+
+
+class LoadingBar:
+    """A progress bar per file while images load: the ``on_images(done, total)`` of mnist's loaders.
+
+    Drawn on stderr, on a terminal only, and not with --quiet; a ``with``
+    block blanks it on the way out.
+    """
+
+    def __init__(self, args):
+        self.quiet = getattr(args, "quiet", False)
+        self.bar = None
+
+    def __call__(self, done, total):
+        if self.quiet:
+            return
+        if self.bar is None or self.bar.total != total or done < self.bar.done:
+            self.close()
+            self.bar = Progress(total, stream=sys.stderr, label="Loading")
+        self.bar.update(done)
+
+    def close(self):
+        """Blank the bar, if one is drawn; return None."""
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+        return False
 
 
 def labelled(pair):
@@ -90,13 +128,18 @@ def labelled(pair):
 def load_model(path):
     """Return the ``models.Model`` in a model or params file, checked to take 28x28 images.
 
+    The one rule of evaluate, predict and serve: 784 inputs and 10 outputs.
     A malformed file is one ModelFileError (a ValueError, so one "pureml:"
-    line); a network of another shape is a ArgumentError saying so.
+    line); a network of another shape is an ArgumentError saying so.
     """
     model = models.load(path)
     if model.n_inputs != mnist.IMAGE_SIZE:
         raise ArgumentError("%s: the network has %s inputs; a 28x28 image has %d pixels"
                            % (path, model.n_inputs, mnist.IMAGE_SIZE))
+    if model.n_outputs != mnist.CLASSES:
+        raise ArgumentError("%s: the network has %s outputs; evaluate, predict and serve read "
+                            "networks with %d, one for each class of MNIST (and Fashion-MNIST)"
+                            % (path, model.n_outputs, mnist.CLASSES))
     return model
 
 
@@ -154,13 +197,6 @@ def sizes_text(sizes):
 
 
 def trained_text(metadata):
-    """Return "; trained 30 epochs on mnist (2024-05-01)" from a model's metadata, or ""."""
-    text = ""
-    if isinstance(metadata.get("epochs_run"), int):
-        text += " " + plural(metadata["epochs_run"], "epoch")
-    if isinstance(metadata.get("dataset"), str):
-        text += " on " + metadata["dataset"]
-    if isinstance(metadata.get("date"), str):
-        text += " (%s)" % metadata["date"][:10]
-    return "; trained" + text if text else ""
-
+    """Return "; trained 4 of 30 epochs on 10000 MNIST training images, ..." from a model's metadata, or ""."""
+    text = metadata_words.training_text(metadata)
+    return "; trained " + text if text else ""

@@ -1,8 +1,11 @@
 """``pureml evaluate MODEL``: accuracy, per-class accuracy, the confusion matrix, the mistakes."""
 
 import sys
+import time
 
 from pureml import mnist
+from pureml.data import metadata
+from pureml.display.progress import Progress
 from pureml.engine.vectors import argmax
 from pureml.parallel import processes
 from pureml.display import terminal
@@ -34,16 +37,10 @@ def add_parser(commands):
 def run(args):
     """Print how well a saved network does on a set; return the exit status."""
     model = load_model(args.model)
-    if model.n_outputs != mnist.CLASSES:
-        raise ArgumentError("%s: the network has %d outputs; %s has %d classes"
-                           % (args.model, model.n_outputs,
-                              mnist.DATASETS[args.dataset].title, mnist.CLASSES))
     pixels, labels = load_set(args)
     if not labels:
         raise ArgumentError("the %s set is empty" % SET_NAMES[args.set])
-    digits = processes.each(lambda xs: [float(argmax(a)) for a in model.outputs(xs)],
-                              pixels, processes.resolve_data_workers(args.workers))
-    predictions = [int(d) for d in digits]
+    predictions = predict_all(model, pixels, processes.resolve_data_workers(args.workers))
 
     classes = mnist.CLASSES
     confusion = [[0] * classes for _ in range(classes)]
@@ -54,6 +51,9 @@ def run(args):
     right = sum(correct)
 
     print("Model %s: %s%s" % (args.model, model.describe(), trained_text(model.metadata)))
+    saved = metadata.accuracy_text(metadata.accuracy_figure(model.metadata))
+    if saved:
+        print("Measured in training: " + saved)
     print("Accuracy on the %d %s images: %d / %d (%s)" % (
         len(labels), SET_NAMES[args.set], right, len(labels), percent(right, len(labels))))
     print()
@@ -81,3 +81,25 @@ def run(args):
     sys.stdout.flush()
     return EXIT_OK
 
+
+def predict_all(model, pixels, workers):
+    """Return the network's digit for each image, with a progress bar on a terminal.
+
+    The images go through ``processes.each`` a block at a time, each block
+    sized to take about a second, so that the bar moves as they are done,
+    whichever process does them.
+    """
+    def digits(xs):
+        return [float(argmax(a)) for a in model.outputs(xs)]
+
+    predictions = []
+    smallest = block = 100 * workers
+    with Progress(len(pixels), stream=sys.stderr, label="Measuring") as progress:
+        while len(predictions) < len(pixels):
+            start = time.monotonic()
+            predictions.extend(int(d) for d in processes.each(
+                digits, pixels[len(predictions):len(predictions) + block], workers))
+            progress.update(len(predictions))
+            seconds = max(time.monotonic() - start, 1e-3)
+            block = max(smallest, min(10 * block, int(block / seconds)))
+    return predictions

@@ -140,6 +140,73 @@ def workers(text):
     return _int_at_least(text, 1, "a whole number of processes of at least 1, or auto")
 
 
+def expansion(text):
+    """Return --expand's value: "book", or the largest shift N as an int of at least 1."""
+    if text.strip().lower() == "book":
+        return "book"
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            "expected book (Nielsen's five variants) or a largest shift of at least 1 "
+            "pixel, not %r" % (text,))
+    return value
+
+
+#: The options only one of the two networks takes (as argparse's dests).
+NIELSEN_ONLY = ("sizes", "cost", "activation", "init", "eta", "lmbda", "momentum",
+                "early_stopping", "eta_schedule", "monitor_training", "workers")
+CONV_ONLY = ("optimizer", "lr", "lr_decay", "filters", "hidden", "evaluate_samples",
+             "final_samples", "keep_best", "expand")
+
+#: What the default network does instead of a conv-only option, for the refusal.
+_INSTEAD = {"lr": "; its learning rate is --eta",
+            "lr_decay": "; --eta-schedule N halves its --eta when accuracy stalls",
+            "optimizer": "; it is trained by the book's SGD (--eta, --momentum)",
+            "evaluate_samples": "; it measures the whole --evaluate-on set after every epoch",
+            "final_samples": "; it measures the whole --evaluate-on set after every epoch",
+            "hidden": "; its hidden layers are --sizes"}
+
+
+def refuse_the_other_networks_options(args):
+    """Stop with a usage error naming any option given that the chosen network does not take.
+
+    An option counts as given when it is on the command line, even at its
+    default value (options.Given notes it).
+    """
+    given = getattr(args, "given", set())
+    option = lambda name: "--" + name.replace("_", "-")      # noqa: E731
+    if args.net == "conv":
+        for name in NIELSEN_ONLY:
+            if name in given:
+                args.parser.error(
+                    "argument %s: applies to --net nielsen (Nielsen's network, the default), "
+                    "not to --net conv; the conv net takes --optimizer, --lr, --lr-decay, "
+                    "--filters, --hidden, --evaluate-samples, --final-samples, --keep-best "
+                    "and --expand" % option(name))
+    else:
+        for name in CONV_ONLY:
+            if name in given:
+                args.parser.error(
+                    "argument %s: applies to --net conv (DLFS's SimpleConvNet), not to "
+                    "--net nielsen, the default network%s"
+                    % (option(name), _INSTEAD.get(name, "")))
+
+
+def final_samples(text):
+    """Return --final-samples' value: "all", or a number of images of at least 0."""
+    if text.strip().lower() == "all":
+        return "all"
+    try:
+        return nonnegative_int(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError("expected all, or a number of images of at least 0 "
+                                         "(0 skips the final measurement), not %r"
+                                         % (text,)) from None
+
+
 def mirror_url(text):
     """Return ``text`` if it is an http, https or file URL (a mirror's base URL)."""
     scheme = urllib.parse.urlsplit(text).scheme.lower()

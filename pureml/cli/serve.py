@@ -1,12 +1,13 @@
 """``pureml serve MODEL``: a page to draw digits on, and the network's answers, in the browser."""
 
+import errno
 import ipaddress
 import sys
 import webbrowser
 
 from pureml import mnist
 from pureml.web import server
-from pureml.cli.common import EXIT_OK, load_model, say
+from pureml.cli.common import EXIT_OK, ArgumentError, load_model, say
 from pureml.cli.options import subparser
 
 
@@ -44,8 +45,11 @@ def run(args):
     if host.startswith("[") and host.endswith("]"):        # [::1], as in a URL
         host = host[1:-1]
     model = load_model(args.model)          # one error line if it does not take 28x28 images
-    httpd = server.make_server(model, host, args.port, data_root=mnist.data_root(args.data),
-                               verbose=args.verbose)
+    try:
+        httpd = server.make_server(model, host, args.port,
+                                   data_root=mnist.data_root(args.data), verbose=args.verbose)
+    except OSError as exc:
+        raise ArgumentError(address_problem(exc, host, args.port)) from None
     host, port = httpd.server_address[:2]
     url = "http://%s:%d/" % (url_host(host), port)
     if every_interface(host):
@@ -63,6 +67,21 @@ def run(args):
         httpd.server_close()
         sys.stdout.flush()
     return EXIT_OK
+
+
+def address_problem(exc, host, port):
+    """Return the message for an address that cannot be listened on: what, and what to do."""
+    where = "port %d of %s" % (port, host or "every interface")
+    if exc.errno == errno.EADDRINUSE:
+        return ("%s is in use, by another server (perhaps another pureml serve); give "
+                "another with --port N, or --port 0 for any free port" % where)
+    if exc.errno == errno.EACCES:
+        return ("not allowed to listen on %s (ports below 1024 need the administrator); "
+                "give another with --port N, or --port 0 for any free port" % where)
+    if exc.errno in (errno.EADDRNOTAVAIL, getattr(errno, "EAFNOSUPPORT", None)):
+        return ("cannot listen on %s: %s is not an address of this computer (--host "
+                "127.0.0.1 is this computer only)" % (where, host))
+    return "cannot listen on %s: %s" % (where, exc.strerror or exc)
 
 
 def every_interface(host):

@@ -11,6 +11,7 @@ metadata and the plot.
 
 import datetime
 import platform
+import shutil
 import signal
 import sys
 import threading
@@ -21,7 +22,7 @@ from pureml.display.progress import Progress
 from pureml.cli.common import (ArgumentError, check_output, labelled, load_data, percent, plural,
                                say)
 
-__all__ = ["TrainingSession", "sigint_handler", "prepare_data"]
+__all__ = ["TrainingSession", "StatusLine", "sigint_handler", "prepare_data"]
 
 
 def prepare_data(args):
@@ -81,6 +82,44 @@ class sigint_handler:
         return False
 
 
+class StatusLine:
+    """One line of text saying what is going on, on a terminal only, blanked by ``clear``.
+
+    For the waits that have no count to show: the measurement at the end of
+    each epoch, which SGD makes without a callback.  ``stream`` None, or
+    one that is not a terminal, shows nothing.
+    """
+
+    def __init__(self, stream):
+        try:
+            self.stream = stream if stream is not None and stream.isatty() else None
+        except (AttributeError, ValueError, OSError):
+            self.stream = None
+        self.width = 0
+
+    def show(self, text):
+        """Write ``text`` over the current line (cut to the terminal's width); return None."""
+        if self.stream is None:
+            return
+        text = text[:max(0, shutil.get_terminal_size((80, 24)).columns - 1)]
+        self._write("\r" + text + " " * max(0, self.width - len(text)))
+        self.width = len(text)
+
+    def clear(self):
+        """Blank the line if something is shown; return None."""
+        if self.stream is not None and self.width:
+            self._write("\r" + " " * self.width + "\r")
+            self.width = 0
+
+    def _write(self, text):
+        """Write and flush, giving up for good on a closed or broken stream."""
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            self.stream = None
+
+
 class TrainingSession:
     """The state of one training run, and the callbacks that keep it.
 
@@ -110,6 +149,7 @@ class TrainingSession:
         self.stop_reason = None
         self.best = None            # (correct, epoch)
         self.progress = None
+        self.status = StatusLine(None if args.quiet else sys.stderr)
         self.start = self._epoch_start = time.perf_counter()
 
     # -- what is printed after ---------------------------------------------------
@@ -152,6 +192,7 @@ class TrainingSession:
         if done == total:
             self.close_progress()
             self.in_mini_batches = False
+            self.status.show(self.measuring_text())
 
     def record_epoch(self, j, correct, total, notes=(), eta_shown=None, stop_reason=None):
         """Keep and print epoch ``j``'s result, ``correct`` of ``total``; start the next epoch.
@@ -159,6 +200,7 @@ class TrainingSession:
         The printed line is the book's "Epoch j: correct / n" with the
         epoch's time (and eta, when ``eta_shown`` is given), then ``notes``.
         """
+        self.status.clear()
         now = time.perf_counter()
         seconds, self._epoch_start = now - self._epoch_start, now
         self.correct.append(correct)
@@ -193,8 +235,17 @@ class TrainingSession:
             self.progress = Progress(self.n_training, stream=sys.stderr,
                                               label="Epoch %d" % self.epoch)
 
+    def measuring_text(self):
+        """Return the status line shown while an epoch is measured."""
+        text = "Epoch %d: measuring it on the %d %s images" % (self.epoch, self.n_evaluation,
+                                                              self.eval_name)
+        if getattr(self.args, "monitor_training", False):
+            text += " and the %d training images" % self.n_training
+        return text + "..."
+
     def close_progress(self):
-        """Blank and forget the progress bar, if one is drawn; return None."""
+        """Blank and forget the progress bar or status line, if one is drawn; return None."""
+        self.status.clear()
         if self.progress is not None:
             self.progress.close()
             self.progress = None

@@ -15,7 +15,7 @@ from pureml.cli.common import (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error, plu
 from pureml.cli.options import (ACTIVATIONS, COSTS, add_data_options, add_mirror_option,
                                 add_network_options, layer_sizes, momentum,
                                 nonnegative_float, positive_float, positive_int, subparser,
-                                workers, Given, GivenFlag)
+                                refuse_the_other_networks_options, workers, Given, GivenFlag)
 from pureml.cli.session import TrainingSession, prepare_data, sigint_handler
 
 
@@ -98,7 +98,7 @@ def add_parser(commands):
 def run(args):
     """Train a network as ``args`` say; return the exit status."""
     parser = args.parser
-    train_conv.refuse_the_other_networks_options(args)
+    refuse_the_other_networks_options(args)
     if args.net == "conv":
         return train_conv.run(args)
     args.epochs = args.epochs or 30

@@ -18,76 +18,25 @@ does as the book does.)  The network is
 saved with save_params; evaluate, predict and serve read it.
 """
 
-import argparse
 import copy
 import functools
 import math
 import random
+import sys
 
 from pureml import convnet, mnist
 from pureml.data import expand
 from pureml.engine import collector
 from pureml.display import plot
+from pureml.display.progress import Progress
 from pureml.cli.common import (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error, percent, plural,
                                say)
-from pureml.cli.options import Given, GivenFlag, nonnegative_int, positive_float, positive_int
+from pureml.cli.options import (Given, GivenFlag, expansion, final_samples, positive_float,
+                                positive_int)
 from pureml.cli.session import TrainingSession, prepare_data, sigint_handler
 from pureml.optimizers import OPTIMIZERS, make_optimizer
 
-__all__ = ["add_options", "run", "refuse_the_other_networks_options", "NIELSEN_ONLY",
-           "CONV_ONLY"]
-
-#: The options only one of the two networks takes (as argparse's dests).
-NIELSEN_ONLY = ("sizes", "cost", "activation", "init", "eta", "lmbda", "momentum",
-                "early_stopping", "eta_schedule", "monitor_training", "workers")
-CONV_ONLY = ("optimizer", "lr", "lr_decay", "filters", "hidden", "evaluate_samples",
-             "final_samples", "keep_best", "expand")
-
-#: What the default network does instead of a conv-only option, for the refusal.
-_INSTEAD = {"lr": "; its learning rate is --eta",
-            "lr_decay": "; --eta-schedule N halves its --eta when accuracy stalls",
-            "optimizer": "; it is trained by the book's SGD (--eta, --momentum)",
-            "evaluate_samples": "; it measures the whole --evaluate-on set after every epoch",
-            "final_samples": "; it measures the whole --evaluate-on set after every epoch",
-            "hidden": "; its hidden layers are --sizes"}
-
-
-def refuse_the_other_networks_options(args):
-    """Stop with a usage error naming any option given that the chosen network does not take.
-
-    An option counts as given when it is on the command line, even at its
-    default value (options.Given notes it).
-    """
-    given = getattr(args, "given", set())
-    option = lambda name: "--" + name.replace("_", "-")      # noqa: E731
-    if args.net == "conv":
-        for name in NIELSEN_ONLY:
-            if name in given:
-                args.parser.error(
-                    "argument %s: applies to --net nielsen (Nielsen's network, the default), "
-                    "not to --net conv; the conv net takes --optimizer, --lr, --lr-decay, "
-                    "--filters, --hidden, --evaluate-samples, --final-samples, --keep-best "
-                    "and --expand" % option(name))
-    else:
-        for name in CONV_ONLY:
-            if name in given:
-                args.parser.error(
-                    "argument %s: applies to --net conv (DLFS's SimpleConvNet), not to "
-                    "--net nielsen, the default network%s"
-                    % (option(name), _INSTEAD.get(name, "")))
-
-
-def final_samples(text):
-    """Return --final-samples' value: "all", or a number of images of at least 0."""
-    if text.strip().lower() == "all":
-        return "all"
-    try:
-        return nonnegative_int(text)
-    except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError("expected all, or a number of images of at least 0 "
-                                         "(0 skips the final measurement), not %r"
-                                         % (text,)) from None
-
+__all__ = ["add_options", "run"]
 
 def add_options(parser):
     """Add the options of --net conv to the train command's parser; return None."""
@@ -125,21 +74,6 @@ def add_options(parser):
                             "up, right or left); N: by a random shift of up to N pixels "
                             "down or up and up to N right or left, each of the (2N+1)^2 "
                             "alike, diagonals included (default: the images as they are)")
-
-
-def expansion(text):
-    """Return --expand's value: "book", or the largest shift N as an int of at least 1."""
-    if text.strip().lower() == "book":
-        return "book"
-    try:
-        value = int(text.strip())
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(
-            "expected book (Nielsen's five variants) or a largest shift of at least 1 "
-            "pixel, not %r" % (text,))
-    return value
 
 
 def variants(spec):
@@ -183,7 +117,8 @@ def run(args):
                                 hidden_size=args.hidden, seed=seed)
     optimizer = make_optimizer(args.optimizer, {"lr": args.lr})
     sample = evaluation_data[:args.evaluate_samples]
-    session = ConvRun(args, seed, len(images), len(sample))
+    session = ConvRun(args, seed, len(images), len(sample), len(evaluation_data),
+                      len(test_data))
     kept = {}                   # with --keep-best: a copy of the best epoch's params
     if not args.quiet:
         say(session.describe())
@@ -265,30 +200,56 @@ def train(net, optimizer, images, labels, sample, session, rng, on_best=None, di
         optimizer.lr *= args.lr_decay
 
 
-def measure(net, session, evaluation_data, test_data, n_sample):
-    """Measure the trained network on the whole evaluation set (and ``test_data``); return the status.
+def images_text(count, available, set_name):
+    """Return "all 10000 test images" or "the first 500 of the 10000 test images"."""
+    if count == available:
+        return "all %d %s images" % (count, set_name)
+    return "the first %d of the %d %s images" % (count, available, set_name)
 
-    These measurements come after the last epoch and before the save; a
-    Ctrl-C during them skips the rest (EXIT_INTERRUPTED) and the network is
-    saved all the same, without the figures not yet measured.
+
+def final_count(args, available):
+    """Return how many of ``available`` images --final-samples measures at the end."""
+    return available if args.final_samples == "all" else min(args.final_samples, available)
+
+
+def measure(net, session, evaluation_data, test_data, n_sample):
+    """Measure the trained network on the evaluation set (and ``test_data``) once more; return the status.
+
+    --final-samples says how many of each set's images (all by default, 0
+    for none); the evaluation set is measured only when that is more than
+    the ``n_sample`` images each epoch measured.  The count is said before
+    each measurement starts, and a progress bar runs on a terminal.  These
+    measurements come after the last epoch and before the save; a Ctrl-C
+    during them skips the rest (EXIT_INTERRUPTED) and the network is saved
+    all the same, without the figures not yet measured.
     """
+    args = session.args
+
     def measured(pairs, what):
-        correct = _correct(net, pairs)
-        print("%s: %d / %d (%s)" % (what, correct, len(pairs), percent(correct, len(pairs))),
+        if args.quiet:
+            correct = _correct(net, pairs)
+        else:
+            say("Measuring the trained network on %s (--final-samples N measures the first "
+                "N, 0 skips this)." % what)
+            with Progress(len(pairs), stream=sys.stderr, label="Measuring") as progress:
+                correct = _correct(net, pairs, progress)
+        print("On %s: %d / %d (%s)" % (what, correct, len(pairs), percent(correct, len(pairs))),
               flush=True)
         return correct
 
     session.stopping, session.in_mini_batches = False, False    # Ctrl-C stops at once
     try:
         try:
-            if n_sample < len(evaluation_data):
-                session.n_final = len(evaluation_data)
-                session.final = measured(evaluation_data, "On all %d %s images" % (
-                    len(evaluation_data), session.args.evaluate_on))
-            if test_data is not None:
-                session.n_test = len(test_data)
-                session.test_correct = measured(test_data, "On the %d test images"
-                                                % len(test_data))
+            count = final_count(args, len(evaluation_data))
+            if count > n_sample:
+                session.n_final = count
+                session.final = measured(evaluation_data[:count], images_text(
+                    count, len(evaluation_data), args.evaluate_on))
+            count = final_count(args, len(test_data)) if test_data is not None else 0
+            if count:
+                session.n_test = count
+                session.test_correct = measured(test_data[:count], images_text(
+                    count, len(test_data), "test"))
         finally:
             session.stopping = True
     except KeyboardInterrupt:
@@ -299,18 +260,37 @@ def measure(net, session, evaluation_data, test_data, n_sample):
     return EXIT_OK
 
 
-def _correct(net, pairs):
-    """Return how many of the (image, label) pairs the network gets right."""
-    x = [image for image, _ in pairs]
-    t = [label for _, label in pairs]
-    return round(net.accuracy(x, t, batch_size=100) * len(pairs))
+def _correct(net, pairs, progress=None):
+    """Return how many of the (image, label) pairs the network gets right, 100 at a time.
+
+    ``progress`` (a display.progress.Progress, when given) hears how many
+    images are done after each hundred.
+    """
+    correct = 0
+    for start in range(0, len(pairs), _BATCH):
+        batch = pairs[start:start + _BATCH]
+        x = [image for image, _ in batch]
+        t = [label for _, label in batch]
+        correct += round(net.accuracy(x, t, batch_size=_BATCH) * len(batch))
+        if progress is not None:
+            progress.update(start + len(batch))
+    return correct
+
+
+#: Images measured at once, as the book's accuracy does.
+_BATCH = 100
 
 
 class ConvRun(TrainingSession):
     """What ``train --net conv`` keeps while it trains: the session, its settings and plot."""
 
-    def __init__(self, args, seed, n_training, n_evaluation):
+    def __init__(self, args, seed, n_training, n_evaluation, n_evaluation_set=None,
+                 n_test_set=None):
         super().__init__(args, seed, n_training, n_evaluation, args.evaluate_on)
+        # The whole evaluation set, of which each epoch measures the first
+        # n_evaluation, and the test set (measured at the end with --keep-best).
+        self.n_evaluation_set = n_evaluation_set or n_evaluation
+        self.n_test_set = n_test_set
         self.final = None           # right on the whole evaluation set, of n_final
         self.n_final = None
         self.kept_epoch = None      # with --keep-best: the epoch whose network is kept
@@ -323,12 +303,27 @@ class ConvRun(TrainingSession):
         a = self.args
         return ("Training SimpleConvNet (%d 5x5 filters, 2x2 max pooling, %d hidden ReLUs) on "
                 "%d %s images%s: %s of %d shuffled mini-batches of %d; %s, lr %s%s; "
-                "seed %d.\nEach epoch is measured on the first %d %s images."
+                "seed %d.\nEach epoch is measured on the first %d %s images%s."
                 % (a.filters, a.hidden, self.n_training, mnist.DATASETS[a.dataset].title,
                    expansion_text(a.expand), plural(a.epochs, "epoch"), self.steps,
                    a.batch_size, a.optimizer, a.lr,
                    " times %s each epoch" % a.lr_decay if a.lr_decay != 1.0 else "",
-                   self.seed, self.n_evaluation, a.evaluate_on))
+                   self.seed, self.n_evaluation, a.evaluate_on, self.final_plan()))
+
+    def final_plan(self):
+        """Return what the end of the run measures, for the description: "; after ..." or ""."""
+        a = self.args
+        parts = []
+        count = final_count(a, self.n_evaluation_set)
+        if count > self.n_evaluation:
+            parts.append(images_text(count, self.n_evaluation_set, a.evaluate_on))
+        if a.keep_best and self.n_test_set and final_count(a, self.n_test_set):
+            parts.append("the kept network on " + images_text(
+                final_count(a, self.n_test_set), self.n_test_set, "test"))
+        if not parts:
+            return ""
+        return ("; after the last, %s (--final-samples N measures fewer, 0 none)"
+                % " and ".join(parts))
 
     def settings(self):
         """Return the run's settings for the metadata saved beside the network."""
@@ -336,7 +331,10 @@ class ConvRun(TrainingSession):
         data = {"net": "SimpleConvNet", "filters": a.filters, "hidden": a.hidden,
                 "optimizer": a.optimizer, "lr": a.lr, "lr_decay": a.lr_decay,
                 "mini_batch_size": a.batch_size,
-                "steps_per_epoch": self.steps, "expand": a.expand}
+                "steps_per_epoch": self.steps, "expand": a.expand,
+                "evaluation_set_images": self.n_evaluation_set}
+        if a.keep_best and self.n_test_set:
+            data["test_set_images"] = self.n_test_set
         if self.final is not None:
             data["final_correct"], data["final_images"] = self.final, self.n_final
         if self.kept_epoch is not None:

@@ -18,7 +18,7 @@ import urllib.request
 
 from pureml.data.fileio import atomic_writer
 from pureml.data.mnistfiles import (FILES, TEST_IMAGES, TRAIN_IMAGES, dataset_dir, dataset_spec,
-                                    dataset_title, locate, read_images, read_labels)
+                                    locate, read_images, read_labels)
 from pureml.errors import DataFileError
 
 __all__ = ["download", "mirror_urls", "DownloadError", "MAX_DOWNLOAD_BYTES"]

@@ -95,18 +95,20 @@ def accuracy_figure(metadata):
     evaluated_on = _text(metadata, "evaluated_on")
     evaluated_on = evaluated_on if evaluated_on in _SETS else None
     kept = _int(metadata, "kept_epoch")
+    whole = _int(metadata, "evaluation_set_images")
     test_correct, test_images = _int(metadata, "test_correct"), _int(metadata, "test_images")
     if test_correct is not None and test_images and test_correct <= test_images:
-        return _figure(test_correct, test_images, "test", None,
+        return _figure(test_correct, test_images, "test",
+                       _of(_int(metadata, "test_set_images"), test_images),
                        "the kept network of epoch %d" % kept if kept is not None
                        else "after the last epoch")
     final, final_images = _int(metadata, "final_correct"), _int(metadata, "final_images")
     if final is not None and final_images and final <= final_images and evaluated_on:
-        return _figure(final, final_images, evaluated_on, None, "after the last epoch")
+        return _figure(final, final_images, evaluated_on, _of(whole, final_images),
+                       "after the last epoch")
     per_epoch = metadata.get("correct_per_epoch")
     images = _int(metadata, "evaluation_images")
-    whole = _int(metadata, "evaluation_set_images")
-    of = whole if whole and images and whole > images else None
+    of = _of(whole, images)
     if (isinstance(per_epoch, list) and per_epoch and images and evaluated_on
             and all(_is_count(c, images) for c in per_epoch)):
         if kept is not None and kept < len(per_epoch):
@@ -119,6 +121,11 @@ def accuracy_figure(metadata):
             when += ", before the interrupted epoch %d" % (last + 1)
         return _figure(per_epoch[-1], images, evaluated_on, of, when)
     return None
+
+
+def _of(whole, images):
+    """Return the size of the set that ``images`` were the first of, or None if they were all of it."""
+    return whole if whole and images and whole > images else None
 
 
 def _is_count(value, most):

@@ -183,12 +183,14 @@ def find_files(path, dataset, names):
     return found
 
 
-def read_pair(images_path, labels_path, table=PIXEL_VALUES, rows=False):
+def read_pair(images_path, labels_path, table=PIXEL_VALUES, rows=False, on_images=None):
     """Read an images file and its labels file; return ``(images, labels)`` as lists.
 
     Each pixel byte b becomes ``table[b]``: b / 255 by default.  An image
     is a list of 784 values, or with ``rows`` one channel of 28 rows of 28,
-    ``[[row, ...]]`` (DLFS's 1x28x28).
+    ``[[row, ...]]`` (DLFS's 1x28x28).  ``on_images(done, total)``, when
+    given, hears how many of the file's images are made, every few
+    thousand: for a progress bar.
     """
     labels = read_labels(labels_path)
     pixels = read_images(images_path)
@@ -198,8 +200,19 @@ def read_pair(images_path, labels_path, table=PIXEL_VALUES, rows=False):
                          % (images_path, count, labels_path, len(labels)))
     # 60,000 lists, none in a cycle: CPython's collector would walk them all
     # again and again while they are made, for nothing (pureml.engine.collector).
+    make = _pixel_images if rows else _pixel_rows
     with collector.paused():
-        return (_pixel_images if rows else _pixel_rows)(pixels, table), list(labels)
+        if on_images is None:
+            return make(pixels, table), list(labels)
+        images = []
+        for start in range(0, len(pixels), _CHUNK * IMAGE_SIZE):
+            images.extend(make(pixels[start:start + _CHUNK * IMAGE_SIZE], table))
+            on_images(len(images), count)
+        return images, list(labels)
+
+
+#: How many images read_pair makes between two calls of on_images.
+_CHUNK = 5000
 
 
 def read_labels(path):

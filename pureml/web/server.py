@@ -36,7 +36,7 @@ import threading
 
 from pureml import mnist
 from pureml.engine.vectors import argmax
-from pureml.data import images
+from pureml.data import images, metadata
 from pureml.web import httpd
 from pureml.data.imagefile import ImageError
 from pureml.web.httpd import MAX_BODY, REQUEST_TIMEOUT, TIMEOUT, RequestError, json_bytes
@@ -107,9 +107,14 @@ class App:
     def describe(self):
         """Return GET /api/model's answer."""
         model = self.model
+        figure = metadata.accuracy_figure(model.metadata)
+        samples = self.test_set() is not None
         info = {"kind": model.kind, "description": model.describe(),
                 "inputs": model.n_inputs, "outputs": model.n_outputs,
-                "metadata": model.metadata, "samples": self.test_set() is not None}
+                "metadata": model.metadata, "samples": samples,
+                "samples_missing": None if samples else self.missing_samples_text(),
+                "accuracy": figure, "accuracy_text": metadata.accuracy_text(figure),
+                "training_text": metadata.training_text(model.metadata)}
         net = model.net
         if not model.layered:
             info.update(sizes=net.sizes, cost=net.cost.name, activation=net.activation.name)
@@ -129,8 +134,7 @@ class App:
         """Return GET /api/sample's answer: test image ``index`` (random when None)."""
         test = self.test_set()
         if test is None:
-            raise RequestError(404, "no MNIST test images here (%s); run `python -m pureml "
-                                    "download` or give --data" % self._test_error)
+            raise RequestError(404, self.missing_samples_text())
         pixels, labels = test
         if index is None:
             index = random.randrange(len(labels))
@@ -140,6 +144,12 @@ class App:
         result = self.answer(pixels[index])
         result.update(set="test", index=index, label=labels[index])
         return result
+
+    def missing_samples_text(self):
+        """Return why there are no test images to show, and how to get them."""
+        return ("%s; run `python -m pureml download`, or start the server with --data DIR "
+                "(or PUREML_DATA) naming the folder that holds mnist/"
+                % (self._test_error or "no MNIST test images").rstrip("."))
 
     def test_set(self):
         """Return the MNIST test set (images, labels), read once, or None where it is absent."""
@@ -262,6 +272,9 @@ def make_server(model, host="127.0.0.1", port=8000, data_root=None, verbose=Fals
     if model.n_inputs != mnist.IMAGE_SIZE:
         raise ArgumentError("%s: the network has %s inputs; the page sends 28x28 images of %d "
                          "pixels" % (name, model.n_inputs, mnist.IMAGE_SIZE))
+    if model.n_outputs != mnist.CLASSES:
+        raise ArgumentError("%s: the network has %s outputs; the page reads %d, one for each "
+                            "digit" % (name, model.n_outputs, mnist.CLASSES))
     app = App(model, data_root)
     server = httpd.bind(host, port, Handler, max_connections=max_connections,
                             request_timeout=request_timeout, verbose=verbose)
