@@ -78,7 +78,7 @@ class Result(collections.namedtuple(
 
     @property
     def passed(self):
-        """True when at least one gradient was judged, every one within the tolerance, none infinite."""
+        """True when some gradient was judged, each within the tolerance, and none was infinite."""
         return self.not_finite == 0 and self.compared > 0 and self.worst <= self.tolerance
 
 
@@ -211,7 +211,8 @@ def compare(analytic, numeric, error=0.0, tolerance=1e-6):
 def _pairs(analytic, numeric, error, where):
     """Yield (where, analytic, numeric, error) for every number of the alike-shaped structures."""
     if isinstance(analytic, dict):
-        if not isinstance(numeric, dict) or sorted(map(repr, analytic)) != sorted(map(repr, numeric)):
+        if (not isinstance(numeric, dict)
+                or sorted(map(repr, analytic)) != sorted(map(repr, numeric))):
             raise ArgumentError("the gradient and its numerical estimate must have the same "
                                 "keys; got %s and %s" % (_keys(analytic), _keys(numeric)))
         for key in analytic:

@@ -4,12 +4,16 @@ Each command runs as ``python -m pureml`` in a subprocess on the synthetic
 dataset of tests.cli_support (see there).
 """
 
+import contextlib
+import io
 import json
 import os
 import re
 import unittest
+from unittest import mock
 
-from pureml import network
+from pureml import cli, network
+from pureml.cli import evaluate, models
 from pureml.engine.vectors import argmax
 from tests import cli_support
 from tests.cli_support import N_TEST, SHARED, SPLIT, CommandCase, main_in_process, pureml
@@ -88,6 +92,102 @@ class EvaluateTest(CommandCase):
         self.assertEqual(status, 1)
         self.assertEqual(err, "pureml: %s: No such file or directory\n" % path)
 
+
+class Terminal(io.StringIO):
+    """A captured stream that says it is a terminal, so that progress bars draw on it."""
+
+    def isatty(self):
+        return True
+
+
+def main_on_a_terminal(*argv):
+    """Run ``cli.main(argv)`` here with stderr a Terminal; return (status, stdout, stderr)."""
+    out, err = io.StringIO(), Terminal()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = cli.main(list(argv))
+    return status, out.getvalue(), err.getvalue()
+
+
+class ProgressTest(CommandCase):
+    """evaluate shows how far it has got, on a terminal only."""
+
+    def test_loading_and_measuring_have_progress_bars_on_a_terminal(self):
+        status, out, err = main_on_a_terminal("evaluate", SHARED.model, "--workers", "1",
+                                              "--data", SHARED.root, *SPLIT)
+        self.assertEqual(status, 0, err)
+        self.assertIn("\rLoading [", err)
+        self.assertRegex(err, r"\rMeasuring \[[^\r]*\] +%d/%d" % (N_TEST, N_TEST))
+        self.assertTrue(err.endswith("\r"), "the bar is blanked before the results")
+        self.assertIn("Accuracy on the %d test images" % N_TEST, out)
+
+    def test_nothing_is_drawn_elsewhere(self):
+        status, _out, err = main_in_process("evaluate", SHARED.model, "--workers", "1",
+                                            "--data", SHARED.root, *SPLIT)
+        self.assertEqual((status, err), (0, ""))
+
+    def test_the_blocks_give_the_same_answers_as_one_pass(self):
+        model = models.load(SHARED.model)
+        pixels = [x for x, _ in SHARED.test_data] * 3
+        each, blocks = evaluate.processes.each, []
+
+        def counted(function, items, workers):
+            blocks.append(len(items))
+            return each(function, items, workers)
+        # Each block "takes" 10 s, so the next is as small as they come: 100 images.
+        with mock.patch.object(evaluate.time, "monotonic", iter(range(0, 10 ** 6, 10)).__next__), \
+                mock.patch.object(evaluate.processes, "each", counted):
+            predictions = evaluate.predict_all(model, pixels, 1)
+        self.assertEqual(blocks, [100, 100, 100])
+        self.assertEqual(predictions, [argmax(a) for a in model.outputs(pixels)])
+
+
+class MetadataTest(CommandCase):
+    """evaluate says how the network was trained, from the file's metadata."""
+
+    def saved_with(self, **metadata):
+        path = os.path.join(self.temporary_folder(), "net.json")
+        network.load(SHARED.model).save(path, metadata=metadata)
+        return path
+
+    def test_an_interrupted_run(self):
+        path = self.saved_with(dataset="mnist", training_images=50000, epochs_requested=30,
+                               epochs_run=0, interrupted=True,
+                               images_into_unfinished_epoch=4220, correct_per_epoch=[],
+                               evaluated_on="test", evaluation_images=10000)
+        status, out, err = main_in_process("evaluate", path, "--data", SHARED.root, *SPLIT)
+        self.assertEqual(status, 0, err)
+        self.assertIn("; trained 0 of 30 epochs on 50000 MNIST training images, interrupted "
+                      "4220 images into epoch 0\n", out)
+        self.assertNotIn("Measured in training", out)
+
+    def test_a_limited_run_and_what_it_measured(self):
+        path = self.saved_with(dataset="mnist", training_images=10000, epochs_requested=2,
+                               epochs_run=2, interrupted=False, correct_per_epoch=[8, 9],
+                               evaluated_on="validation", evaluation_images=10)
+        status, out, err = main_in_process("evaluate", path, "--data", SHARED.root, *SPLIT)
+        self.assertEqual(status, 0, err)
+        self.assertIn("; trained 2 epochs on 10000 MNIST training images\n", out)
+        self.assertIn("Measured in training: 90.00% right on the 10 validation images, after "
+                      "epoch 1\n", out)
+
+
+class OutputsRuleTest(CommandCase):
+    """evaluate, predict and serve read only networks of 784 inputs and 10 outputs."""
+
+    def test_five_outputs_are_refused_by_all_three_alike(self):
+        path = os.path.join(self.temporary_folder(), "five.json")
+        network.Network([784, 30, 5], seed=1).save(path)
+        image = os.path.join(self.temporary_folder(), "digit.pgm")
+        with open(image, "wb") as f:
+            f.write(b"P5 4 4 255\n" + bytes([0, 255] * 8))
+        expected = ("pureml: %s: the network has 5 outputs; evaluate, predict and serve "
+                    "read networks with 10, one for each class of MNIST (and Fashion-MNIST)\n"
+                    % path)
+        for argv in (["evaluate", path, "--data", SHARED.root], ["predict", path, image],
+                     ["serve", path, "--port", "0"]):
+            with self.subTest(command=argv[0]):
+                status, out, err = main_in_process(*argv)
+                self.assertEqual((status, out, err), (1, "", expected))
 
 
 if __name__ == "__main__":

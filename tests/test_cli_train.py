@@ -19,6 +19,7 @@ from tests.cli_support import (EPOCH_LINE, N_TEST, N_TRAIN, N_VALIDATION, SMALL,
                                CommandCase, environment, main_in_process,
                                panel_title, parse_svg, pureml, running, series,
                                sigint_default_in_children)
+from tests.test_cli_evaluate import main_on_a_terminal
 
 
 def setUpModule():
@@ -232,7 +233,7 @@ class TrainConvTest(CommandCase):
         self.assertIn("Kept the network of epoch %d, the best on the validation images."
                       % best, result.stderr)
         test_correct = metadata["test_correct"]
-        self.assertIn("On the %d test images: %d / %d" % (N_TEST, test_correct, N_TEST),
+        self.assertIn("On all %d test images: %d / %d" % (N_TEST, test_correct, N_TEST),
                       result.stdout)
         # The file holds the kept network: evaluate finds the same test figure.
         evaluated = pureml("evaluate", model, *SPLIT)
@@ -361,6 +362,62 @@ class InterruptTest(CommandCase):
         self.assertEqual(sorted(os.listdir(tmp)), ["conv.json", "conv.svg"])
 
 
+class FinalMeasurementTest(CommandCase):
+    """train --net conv's measurement at the end: said before it starts, --final-samples N|all|0."""
+
+    def train(self, *options, run=main_in_process):
+        model = os.path.join(self.temporary_folder(), "conv.json")
+        status, out, err = run("train", "--epochs", "1", "--seed", "1", *options,
+                               "--save", model, "--data", cli_support.SHARED.root,
+                               "--no-download", *CONV)
+        self.assertEqual(status, 0, err)
+        with open(model, encoding="utf-8") as f:
+            return out, err, json.load(f)["metadata"]
+
+    def test_the_count_is_said_first_and_can_be_made_smaller(self):
+        out, err, metadata = self.train("--final-samples", "60")
+        self.assertIn("Each epoch is measured on the first 50 test images; after the last, the "
+                      "first 60 of the %d test images (--final-samples N measures fewer, 0 "
+                      "none)." % N_TEST, err)
+        self.assertIn("Measuring the trained network on the first 60 of the %d test images"
+                      % N_TEST, err)
+        self.assertRegex(out, r"On the first 60 of the %d test images: \d+ / 60 " % N_TEST)
+        self.assertEqual((metadata["final_images"], metadata["evaluation_set_images"]),
+                         (60, N_TEST))
+
+    def test_all_by_default(self):
+        out, err, metadata = self.train()
+        self.assertIn("Measuring the trained network on all %d test images" % N_TEST, err)
+        self.assertEqual(metadata["final_images"], N_TEST)
+
+    def test_zero_skips_it(self):
+        out, err, metadata = self.train("--final-samples", "0")
+        self.assertNotIn("Measuring the trained network", err)
+        self.assertNotIn("after the last", err)
+        self.assertNotIn("On ", out)
+        self.assertNotIn("final_correct", metadata)
+
+    def test_not_a_count(self):
+        status, _out, err = main_in_process("train", "--final-samples", "some", *CONV)
+        self.assertEqual(status, 2)
+        self.assertIn("argument --final-samples: expected all, or a number of images", err)
+
+    def test_progress_on_a_terminal(self):
+        _out, err, _metadata = self.train(run=main_on_a_terminal)
+        self.assertIn("\rLoading [", err)
+        self.assertRegex(err, r"\rEpoch 0 \[")
+        self.assertIn("\rEpoch 0: measuring it on the 50 test images...", err)
+        self.assertRegex(err, r"\rMeasuring \[[^\r]*\] +%d/%d" % (N_TEST, N_TEST))
+
+    def test_nielsens_epochs_say_they_are_measuring(self):
+        status, _out, err = main_on_a_terminal(
+            "train", "--epochs", "1", "--monitor-training", "--data", cli_support.SHARED.root,
+            "--no-download", *SMALL)
+        self.assertEqual(status, 0, err)
+        self.assertIn("\rEpoch 0: measuring it on the %d test images and the %d training "
+                      "images..." % (N_TEST, N_TRAIN), err)
+
+
 @unittest.skipUnless(os.name == "posix", "Ctrl-C is sent as SIGINT, a POSIX signal")
 class ConvInterruptTest(CommandCase):
     """Ctrl-C at the points of ``train --net conv`` a subprocess cannot time: in this process.
@@ -375,12 +432,12 @@ class ConvInterruptTest(CommandCase):
         measure = train_conv._correct
         seen = []
 
-        def correct_then_ctrl_c(net, pairs):
+        def correct_then_ctrl_c(net, pairs, progress=None):
             if len(pairs) == pairs_to_stop:
                 seen.append(pairs)
                 if len(seen) == nth:
                     os.kill(os.getpid(), signal.SIGINT)
-            return measure(net, pairs)
+            return measure(net, pairs, progress)
 
         model = os.path.join(self.temporary_folder(), "conv.json")
         with sigint_default_in_children(), \

@@ -27,7 +27,7 @@ def load_tests(loader, tests, ignore):
 
 
 def example(sizes, seed, label=None):
-    """Return an input of uniform pixels in [0, 1) and a one-hot desired output, as the command draws them."""
+    """Return an input of pixels uniform in [0, 1) and a one-hot desired output, as gradcheck's."""
     rng = random.Random(seed)
     x = [rng.random() for _ in range(sizes[0])]
     y = [0.0] * sizes[-1]

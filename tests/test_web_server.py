@@ -175,7 +175,10 @@ class EndpointTest(ServerCase):
         self.assertTrue(headers["Content-Type"].startswith("text/html"))
         page = body.decode("utf-8")
         for piece in ('<canvas id="pad"', 'id="clear"', 'id="sample"', 'id="bars"',
-                      'id="maps"', 'id="seen"', 'name="viewport"', "aria-label"):
+                      'id="maps"', 'id="seen"', 'name="viewport"', "aria-label",
+                      'id="accuracy"', 'id="sample-why"', 'id="hidden-legend"',
+                      'id="hidden-readout"', 'id="maps-readout"', "Nothing yet: draw a digit",
+                      'answer.textContent = "Draw a digit"'):
             self.assertIn(piece, page)
         self.assertIsNone(re.search(r"(src|href)=[\"']?(https?:)?//", page),
                           "the page loads nothing from anywhere else")
@@ -209,6 +212,10 @@ class EndpointTest(ServerCase):
         self.assertEqual(body["sizes"], [784, 12, 10])
         self.assertEqual(body["kind"], "Network")
         self.assertTrue(body["samples"])
+        self.assertIsNone(body["samples_missing"])
+        # saved without metadata: nothing to say about its training
+        self.assertEqual((body["accuracy"], body["accuracy_text"], body["training_text"]),
+                         (None, "", ""))
 
     def test_weights(self):
         status, body = self.json_request("GET", "/api/weights?layer=0")
@@ -221,6 +228,61 @@ class EndpointTest(ServerCase):
         self.assertEqual((status, body["index"], body["label"]), (200, 3, 3))
         status, body = self.json_request("GET", "/api/sample")
         self.assertTrue(0 <= body["index"] < 12)
+
+
+class OtherServerCase(ServerCase):
+    """A server of its own, on another model or data folder."""
+
+    def own_server(self, model, root):
+        httpd = server.make_server(models.load(model), "127.0.0.1", 0, data_root=root)
+        thread = threading.Thread(target=httpd.serve_forever,
+                                  kwargs={"poll_interval": 0.05}, daemon=True)
+        thread.start()
+        self.addCleanup(thread.join)
+        self.addCleanup(httpd.server_close)
+        self.addCleanup(httpd.shutdown)
+        return httpd.server_address[1]
+
+
+class MetadataTest(OtherServerCase):
+    """/api/model says what the accuracy was measured on, and how the network was trained."""
+
+    def test_the_figure_the_page_shows(self):
+        path = os.path.join(self.tmp.name, "interrupted.json")
+        network.Network([784, 12, 10], seed=1).save(path, metadata={
+            "dataset": "mnist", "training_images": 1000, "epochs_requested": 5,
+            "epochs_run": 1, "interrupted": True, "images_into_unfinished_epoch": 300,
+            "evaluated_on": "validation", "evaluation_images": 100,
+            "correct_per_epoch": [47], "best_accuracy": 0.47})
+        port = self.own_server(path, self.root)
+        status, _headers, raw = self.request("GET", "/api/model", port=port)
+        body = json.loads(raw)
+        self.assertEqual(status, 200)
+        self.assertEqual(body["accuracy"], {"correct": 47, "images": 100, "set": "validation",
+                                            "of": None, "when": "after epoch 0, before the "
+                                                                "interrupted epoch 1"})
+        self.assertEqual(body["accuracy_text"], "47.00% right on the 100 validation images, "
+                                                "after epoch 0, before the interrupted epoch 1")
+        self.assertEqual(body["training_text"], "1 of 5 epochs on 1000 MNIST training images, "
+                                                "interrupted 300 images into epoch 1")
+
+
+class NoSamplesTest(OtherServerCase):
+    """Without MNIST's test files the page can say why its sample button is off."""
+
+    def test_the_reason_is_in_the_api(self):
+        empty = os.path.join(self.tmp.name, "empty")
+        os.makedirs(empty, exist_ok=True)
+        port = self.own_server(self.model, empty)
+        _status, _headers, raw = self.request("GET", "/api/model", port=port)
+        body = json.loads(raw)
+        self.assertFalse(body["samples"])
+        why = body["samples_missing"]
+        self.assertIn("MNIST data not found in %s" % os.path.join(empty, "mnist"), why)
+        self.assertIn("run `python -m pureml download`, or start the server with --data DIR "
+                      "(or PUREML_DATA)", why)
+        status, _headers, raw = self.request("GET", "/api/sample", port=port)
+        self.assertEqual((status, json.loads(raw)["error"]), (404, why))
 
 
 class LayeredModelTest(ServerCase):
@@ -624,6 +686,13 @@ class BugTest(ServerCase):
 
 
 class ModelShapeTest(ServerCase):
+    def test_a_network_without_ten_outputs_is_refused_at_start(self):
+        path = os.path.join(self.tmp.name, "five.json")
+        network.Network([784, 12, 5], seed=1).save(path)
+        with self.assertRaisesRegex(server.ArgumentError, "the network has 5 outputs; the page "
+                                                          "reads 10, one for each digit"):
+            server.make_server(models.load(path), "127.0.0.1", 0)
+
     def test_a_network_that_does_not_take_784_inputs_is_refused_at_start(self):
         path = os.path.join(self.tmp.name, "small.json")
         network.Network([10, 5, 10], seed=1).save(path)

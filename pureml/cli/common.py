@@ -197,6 +197,6 @@ def sizes_text(sizes):
 
 
 def trained_text(metadata):
-    """Return "; trained 4 of 30 epochs on 10000 MNIST training images, ..." from a model's metadata, or ""."""
+    """Return "; trained 4 of 30 epochs on 10000 MNIST training images..." from metadata, or ""."""
     text = metadata_words.training_text(metadata)
     return "; trained " + text if text else ""

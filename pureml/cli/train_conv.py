@@ -213,7 +213,7 @@ def final_count(args, available):
 
 
 def measure(net, session, evaluation_data, test_data, n_sample):
-    """Measure the trained network on the evaluation set (and ``test_data``) once more; return the status.
+    """Measure the network on the evaluation set (and ``test_data``) once more; return the status.
 
     --final-samples says how many of each set's images (all by default, 0
     for none); the evaluation set is measured only when that is more than

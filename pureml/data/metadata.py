@@ -44,8 +44,8 @@ def training_text(metadata):
 
     >>> training_text({"epochs_run": 4, "epochs_requested": 30, "training_images": 10000,
     ...                "dataset": "mnist", "interrupted": True,
-    ...                "images_into_unfinished_epoch": 4220, "date": "2026-12-02T10:00:00"})
-    '4 of 30 epochs on 10000 MNIST training images, interrupted 4220 images into epoch 4 (2026-12-02)'
+    ...                "images_into_unfinished_epoch": 4220})
+    '4 of 30 epochs on 10000 MNIST training images, interrupted 4220 images into epoch 4'
     >>> training_text({"epochs_run": 0, "epochs_requested": 30, "training_images": 50000,
     ...                "interrupted": True, "images_into_unfinished_epoch": 4220})
     '0 of 30 epochs on 50000 training images, interrupted 4220 images into epoch 0'
@@ -124,7 +124,7 @@ def accuracy_figure(metadata):
 
 
 def _of(whole, images):
-    """Return the size of the set that ``images`` were the first of, or None if they were all of it."""
+    """Return the size of the set whose first ``images`` were measured; None if they were all."""
     return whole if whole and images and whole > images else None
 
 
