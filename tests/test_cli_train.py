@@ -407,7 +407,7 @@ class FinalMeasurementTest(CommandCase):
         self.assertIn("\rLoading [", err)
         self.assertRegex(err, r"\rEpoch 0 \[")
         self.assertIn("\rEpoch 0: measuring it on the 50 test images...", err)
-        self.assertRegex(err, r"\rMeasuring \[[^\r]*\] +%d/%d" % (N_TEST, N_TEST))
+        self.assertRegex(err, r"\rMeasuring \[[^\r]*\] +\d+/%d " % N_TEST)
 
     def test_nielsens_epochs_say_they_are_measuring(self):
         status, _out, err = main_on_a_terminal(
