@@ -233,6 +233,73 @@ def filter_gradient_im2col(x, dout, filter_shape, stride, pad):
     return dW, db
 
 
+def filter_gradient_outputs(x, dout, filter_shape, stride, pad):
+    """Return (dW, db): each nonzero output gradient adds itself times the inputs it saw.
+
+    Behind max pooling and a ReLU most output gradients are zero (four in
+    five, in DLFS's conv net), so this visits only the nonzero ones, filter
+    by filter, and adds g times the receptive field into that filter's
+    gradient.
+    """
+    fn, c_count, fh, fw = filter_shape
+    dW_flat = [[0.0] * (c_count * fh * fw) for _ in range(fn)]
+    db = [0.0] * fn
+    for image, d in zip(x, dout):
+        channels = [padded(channel, pad) for channel in image]
+        for f in range(fn):
+            dWf, maps, total = dW_flat[f], d[f], 0.0
+            for i in range(len(maps)):
+                drow = maps[i]
+                for j in sparse.support(drow):
+                    g = drow[j]
+                    total += g
+                    for c in range(c_count):
+                        channel = channels[c]
+                        for p in range(fh):
+                            xrow, base, js = channel[i * stride + p], (c * fh + p) * fw, j * stride
+                            for q in range(fw):
+                                dWf[base + q] += g * xrow[js + q]
+            db[f] += total
+    dW = [[[[row[(c * fh + p) * fw + q] for q in range(fw)] for p in range(fh)]
+           for c in range(c_count)] for row in dW_flat]
+    return dW, db
+
+
+def filter_gradient_fields(x, dout, filter_shape, stride, pad):
+    """Return (dW, db): for each nonzero output gradient g, g times its receptive field (gathered once
+    per image, as the book's im2col rows) is added into its filter's gradient."""
+    fn, c_count, fh, fw = filter_shape
+    size = c_count * fh * fw
+    dW_flat = [[0.0] * size for _ in range(fn)]
+    db = [0.0] * fn
+    for image, d in zip(x, dout):
+        oh, ow = len(d[0]), len(d[0][0])
+        channels = [padded(channel, pad) for channel in image]
+        fields = []
+        for i in range(oh):
+            for j in range(ow):
+                field = []
+                for channel in channels:
+                    for p in range(fh):
+                        row = channel[i * stride + p]
+                        field.extend(row[j * stride:j * stride + fw])
+                fields.append(field)
+        for f in range(fn):
+            dWf, maps, total = dW_flat[f], d[f], 0.0
+            for i in range(oh):
+                drow = maps[i]
+                for j in sparse.support(drow):
+                    g = drow[j]
+                    total += g
+                    field = fields[i * ow + j]
+                    for k in range(size):
+                        dWf[k] += g * field[k]
+            db[f] += total
+    dW = [[[[row[(c * fh + p) * fw + q] for q in range(fw)] for p in range(fh)]
+           for c in range(c_count)] for row in dW_flat]
+    return dW, db
+
+
 # --- the input's gradient: dx -----------------------------------------------------------
 
 def input_gradient(dout, W, image_shape, stride, pad):
@@ -314,6 +381,40 @@ def max_pool_loop(x, pool_h, pool_w, stride, pad):
     return out, argmax
 
 
+def max_pool_2x2(x, pool_h, pool_w, stride, pad):
+    """Return max_pool_loop's (out, argmax) for 2 x 2 windows at stride 2 and no padding, the
+    common case, reading each window's four entries from the two rows in place."""
+    if (pool_h, pool_w, stride, pad) != (2, 2, 2, 0):
+        return max_pool_loop(x, pool_h, pool_w, stride, pad)
+    out, argmax = [], []
+    for image in x:
+        maps, where = [], []
+        for channel in image:
+            width, rows, places = len(channel[0]), [], []
+            for i in range(0, len(channel) - 1, 2):
+                r0, r1, values = channel[i], channel[i + 1], []
+                base0, base1 = i * width, (i + 1) * width
+                for j in range(0, width - 1, 2):
+                    best, at = r0[j], base0 + j             # the first of a tie wins
+                    v = r0[j + 1]
+                    if v > best:
+                        best, at = v, base0 + j + 1
+                    v = r1[j]
+                    if v > best:
+                        best, at = v, base1 + j
+                    v = r1[j + 1]
+                    if v > best:
+                        best, at = v, base1 + j + 1
+                    values.append(best)
+                    places.append(at)
+                rows.append(values)
+            maps.append(rows)
+            where.append(places)
+        out.append(maps)
+        argmax.append(where)
+    return out, argmax
+
+
 def max_pool_gather(x, pool_h, pool_w, stride, pad):
     """Return max_pool_loop's (out, argmax), each window gathered in C, its max by map(max) and
     its place by tuple.index (the first)."""
@@ -372,8 +473,9 @@ max_pool = max_pool_loop if PYPY else max_pool_gather
 #: Every form of each kernel, for the tests to hold to pureml.engine.reference.
 VARIANTS = {
     "convolve": (convolve_scatter, convolve_im2col),
-    "filter_gradient": (filter_gradient_scatter, filter_gradient_im2col),
+    "filter_gradient": (filter_gradient_scatter, filter_gradient_outputs, filter_gradient_fields,
+                        filter_gradient_im2col),
     "input_gradient": (input_gradient,),
-    "max_pool": (max_pool_loop, max_pool_gather),
+    "max_pool": (max_pool_loop, max_pool_2x2, max_pool_gather),
     "max_pool_gradient": (max_pool_gradient,),
 }
