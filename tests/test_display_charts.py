@@ -310,6 +310,10 @@ class BadArgumentsTest(unittest.TestCase):
         with self.assertRaisesRegex(ArgumentError, "xlim"):
             Panel().xlim(5, 1)
 
+    def test_xlim_not_a_pair(self):
+        with self.assertRaisesRegex(ArgumentError, "pair"):
+            Panel().xlim(5)
+
     def test_log_axis_with_negative_limit(self):
         with self.assertRaisesRegex(ArgumentError, "above 0"):
             Panel().xscale("log").xlim(-1, 10)

@@ -152,6 +152,10 @@ class HeatmapTest(unittest.TestCase):
         self.assertAlmostEqual(shades[1][0], 0.5 ** 0.5)
         self.assertEqual(Heatmap([[2, 4]]).shades(), [[0.5, 1.0]])
 
+    def test_repr_svg_is_svg(self):
+        heatmap = Heatmap([[1, 2], [3, 4]])
+        self.assertEqual(heatmap._repr_svg_(), heatmap.svg())
+
     def test_ragged_matrix(self):
         with self.assertRaisesRegex(ArgumentError, "same number of values"):
             Heatmap([[1, 2], [3]])

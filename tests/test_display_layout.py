@@ -44,6 +44,11 @@ class RangeTest(unittest.TestCase):
         self.assertEqual((tick_values(root, "x")[0], tick_values(root, "x")[-1]), (0.0, 1.0))
         self.assertEqual((tick_values(root, "y")[0], tick_values(root, "y")[-1]), (0.0, 1.0))
 
+    def test_limits_as_a_pair(self):
+        root = parse(Panel(ylim=(0, 2)).line([0.5], [0.5]).xlim([0, 1]))
+        self.assertEqual((tick_values(root, "x")[0], tick_values(root, "x")[-1]), (0.0, 1.0))
+        self.assertEqual((tick_values(root, "y")[0], tick_values(root, "y")[-1]), (0.0, 2.0))
+
     def test_whole_number_xs_get_whole_number_ticks(self):
         values = tick_values(parse(Panel().line([0.5, 0.7, 0.6])), "x")
         self.assertEqual(values, [0.0, 1.0, 2.0])

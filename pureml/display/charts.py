@@ -106,7 +106,13 @@ class Axis:
 
 
 class Panel(Picture):
-    """One plot: its marks, its two axes, its title and legend.  See the module's docstring."""
+    """One plot: its marks, its two axes, its title and legend.  See the module's docstring.
+
+    The keywords are the settings' (``title``, ``xlabel``, ``ylabel``,
+    ``xlim``, ``ylim``, ``xscale``, ``yscale``, ``grid``, ``legend``), and
+    ``name``, the panel's ``data-panel`` in the SVG (by default its number
+    in the figure), and ``empty``, what the panel says when it has no marks.
+    """
 
     def __init__(self, title=None, xlabel=None, ylabel=None, xlim=None, ylim=None,
                  xscale="linear", yscale="linear", grid=True, legend="below", name=None,
@@ -119,9 +125,9 @@ class Panel(Picture):
         self.title(title).xlabel(xlabel).ylabel(ylabel).xscale(xscale).yscale(yscale)
         self.grid(grid).legend(legend)
         if xlim is not None:
-            self.xlim(*check_range(xlim, "xlim"))
+            self.xlim(xlim)
         if ylim is not None:
-            self.ylim(*check_range(ylim, "ylim"))
+            self.ylim(ylim)
 
     # Settings.
 
@@ -140,14 +146,14 @@ class Panel(Picture):
         self.y.label = check_text(label, "ylabel")
         return self
 
-    def xlim(self, lo, hi):
-        """Show x from lo to hi (plt.xlim); marks beyond are cut off; return the panel."""
-        self.x.set_lim(lo, hi)
+    def xlim(self, lo, hi=None):
+        """Show x from lo to hi (plt.xlim(lo, hi) or ([lo, hi])); marks beyond are cut off."""
+        self.x.set_lim(*((lo, hi) if hi is not None else check_range(lo, "xlim")))
         return self
 
-    def ylim(self, lo, hi):
-        """Show y from lo to hi (plt.ylim); marks beyond are cut off; return the panel."""
-        self.y.set_lim(lo, hi)
+    def ylim(self, lo, hi=None):
+        """Show y from lo to hi (plt.ylim(lo, hi) or ([lo, hi])); marks beyond are cut off."""
+        self.y.set_lim(*((lo, hi) if hi is not None else check_range(lo, "ylim")))
         return self
 
     def xscale(self, scale):
