@@ -207,7 +207,8 @@ class ArrowsHistogramBarsTest(unittest.TestCase):
     def test_histogram_counts(self):
         values = [0.05, 0.1, 0.15, 0.5, 0.95, 1.0, 2.0]
         group = series(parse(Panel().histogram(values, 10, range=(0, 1), label="h")), "h")
-        self.assertEqual(numbers(group, "data-counts"), [1, 2, 0, 0, 0, 1, 0, 0, 0, 2])  # 0.1 starts bin 1
+        # 0.1 starts the second bin, 1.0 ends the last
+        self.assertEqual(numbers(group, "data-counts"), [1, 2, 0, 0, 0, 1, 0, 0, 0, 2])
         self.assertEqual(len(numbers(group, "data-edges")), 11)
         self.assertEqual(len(group.findall(NS + "rect")), 4)
         self.assertIn("h (1 value outside the range left out)", texts(parse(
@@ -301,6 +302,14 @@ class BadArgumentsTest(unittest.TestCase):
     def test_bad_colour(self):
         with self.assertRaisesRegex(ArgumentError, "colour"):
             Panel().line([1, 2], color="#12")
+
+    def test_note_not_text(self):
+        with self.assertRaisesRegex(ArgumentError, "note"):
+            Panel().line([1, 2], note=[1])
+
+    def test_domain_not_a_number(self):
+        with self.assertRaisesRegex(ArgumentError, "xdomain"):
+            Panel().xdomain("0")
 
     def test_path_not_pairs(self):
         with self.assertRaisesRegex(ArgumentError, "pairs"):

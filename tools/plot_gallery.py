@@ -61,8 +61,8 @@ def optimizer_losses():
     for k, (key, marker) in enumerate(markers.items()):
         rate = (0.001, 0.004, 0.006, 0.005)[k]
         loss = [2.3 * math.exp(-rate * i) + 0.05 + 0.08 * rng.random() for i in range(2000)]
-        ax.line(range(2000), smooth_curve(loss), markers=marker, markevery=100,
-                label=key)    # plt.plot(x, smooth_curve(train_loss[key]), marker=..., markevery=100)
+        # plt.plot(x, smooth_curve(train_loss[key]), marker=markers[key], markevery=100, ...)
+        ax.line(range(2000), smooth_curve(loss), markers=marker, markevery=100, label=key)
     ax.ylim(0, 1)
     return fig
 
@@ -113,7 +113,7 @@ def optimizer_paths():
                       ("Adam", adam)):
         ax = fig.panel(key, xlabel="x", ylabel="y")              # plt.subplot(2, 2, idx)
         path = run(step)
-        ax.path(path, "o-", color="red")             # plt.plot(x_history, y_history, 'o-', color="red")
+        ax.path(path, "o-", color="red")                  # plt.plot(x_history, y_history, 'o-')
         ax.contour(lambda x, y: f(x, y) if f(x, y) <= 7 else 0.0, xs, ys)   # plt.contour(X, Y, Z)
         ax.line([0], [0], "+", color="k")                        # plt.plot(0, 0, '+')
         ax.xlim(-10, 10).ylim(-10, 10)
@@ -135,16 +135,17 @@ def quiver():
     X = [x for y in points for x in points]
     Y = [y for y in points for x in points]
     ax = Figure(title="gradient_2d").panel(xlabel="x0", ylabel="x1")
+    # plt.quiver(X, Y, -grad[0], -grad[1], angles="xy", color="#666666")
     ax.arrows(X, Y, [-2 * x for x in X], [-2 * y for y in Y], color="#666666")
-    ax.xlim(-2, 2).ylim(-2, 2)                   # plt.quiver(X, Y, -grad[0], -grad[1]); plt.xlim(...)
+    ax.xlim(-2, 2).ylim(-2, 2)                                   # plt.xlim([-2, 2]) ...
     return ax
 
 
 def activation_histograms():
     """DLFS weight_init_activation_histogram: five layers' sigmoid outputs, std 1."""
     rng = random.Random(0)
-    x = [[rng.gauss(0, 1) for _ in range(100)] for _ in range(200)]
-    fig = Figure(columns=5, title="weight_init_activation_histogram (200 inputs)")
+    x = [[rng.gauss(0, 1) for _ in range(100)] for _ in range(100)]
+    fig = Figure(columns=5, title="weight_init_activation_histogram (100 inputs)")
     for i in range(5):
         w = [[rng.gauss(0, 1) for _ in range(100)] for _ in range(100)]
         x = [[sigmoid(sum(a * w[k][j] for k, a in enumerate(row))) for j in range(100)]
@@ -152,7 +153,8 @@ def activation_histograms():
         ax = fig.panel(str(i + 1) + "-layer")                      # plt.title(str(i+1) + "-layer")
         if i != 0:
             ax.yticks([])                                          # plt.yticks([], [])
-        ax.histogram([a for row in x for a in row], 30, range=(0, 1))  # plt.hist(a.flatten(), 30, range=(0,1))
+        # plt.hist(a.flatten(), 30, range=(0,1))
+        ax.histogram([a for row in x for a in row], 30, range=(0, 1))
     return fig
 
 

@@ -27,12 +27,12 @@ margins, the legend) is pureml.display.layout's.
 
 import math
 
-from pureml.arguments import check_choice, check_count, check_positive
+from pureml.arguments import check_choice, check_count, check_number, check_positive
 from pureml.display import layout
 from pureml.display.contour import Contour, contour_levels
 from pureml.display.marks import DASHES, MARKERS, Arrows, Bars, Histogram, Line
-from pureml.display.svg import (COLOUR_LETTERS, PALETTE, Picture, check_colour, check_range, check_text,
-                                check_values, document, fmt, text)
+from pureml.display.svg import (COLOUR_LETTERS, PALETTE, Picture, check_colour, check_range,
+                                check_text, check_values, document, fmt, text)
 from pureml.errors import ArgumentError
 
 __all__ = ["Figure", "Panel", "parse_format", "LEGEND_PLACES", "SCALES"]
@@ -178,12 +178,14 @@ class Panel(Picture):
 
     def xdomain(self, lo=None, hi=None):
         """Say x cannot lie outside [lo, hi] (epochs from 0): no ticks beyond; return the panel."""
-        self.x.domain = (lo, hi)
+        self.x.domain = tuple(None if v is None else check_number(v, "xdomain")
+                              for v in (lo, hi))
         return self
 
     def ydomain(self, lo=None, hi=None):
         """Say y cannot lie outside [lo, hi] (accuracy 0 to 100%): no ticks beyond."""
-        self.y.domain = (lo, hi)
+        self.y.domain = tuple(None if v is None else check_number(v, "ydomain")
+                              for v in (lo, hi))
         return self
 
     def grid(self, on=True):
@@ -220,15 +222,14 @@ class Panel(Picture):
             fmt_colour, fmt_marker, fmt_dash, line = parse_format(fmt)
             color, markers = color or fmt_colour, markers or fmt_marker
             dash = dash or (fmt_dash if fmt_dash != "-" else None)
-        self._add_line(xs, ys, label, color, dash, markers, markevery, width, line)
-        notes = [note] if note is None or isinstance(note, str) else list(note)
-        self.marks[-1].extra_notes = [check_text(n, "note") for n in notes if n is not None]
-        return self
+        notes = [] if note is None else [note] if isinstance(note, str) else list(note)
+        return self._add_line(xs, ys, label, color, dash, markers, markevery, width, line,
+                              [check_text(n, "note") for n in notes])
 
     def scatter(self, xs, ys, *, label=None, color=None, marker="o", width=2.0):
         """Draw a marker at each (x, y) (plt.scatter); return the panel."""
         return self._add_line(check_values(xs, "scatter's xs"), check_values(ys, "scatter's ys"),
-                              label, color, None, marker, None, width, False)
+                              label, color, None, marker, None, width, False, [])
 
     def path(self, points, fmt=None, **options):
         """Draw a path through ``points``, a list of (x, y) pairs; options as ``line``'s."""
@@ -238,7 +239,7 @@ class Panel(Picture):
                                 % (points,))
         return self.line([p[0] for p in pairs], [p[1] for p in pairs], fmt, **options)
 
-    def _add_line(self, xs, ys, label, color, dash, markers, markevery, width, line):
+    def _add_line(self, xs, ys, label, color, dash, markers, markevery, width, line, notes):
         if len(xs) != len(ys):
             raise ArgumentError("a line needs as many xs as ys, not %d and %d"
                                 % (len(xs), len(ys)))
@@ -251,6 +252,7 @@ class Panel(Picture):
             markevery = check_count(markevery, "markevery", minimum=1)
         mark = Line(xs, ys, check_text(label, "label"), check_colour(color), dash, markers,
                     markevery, check_positive(width, "width"), line)
+        mark.extra_notes = notes
         mark.integer_x = all(x == int(x) for x in xs if math.isfinite(x))
         return self._add(mark, "line" if line else "scatter")
 
