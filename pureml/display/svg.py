@@ -17,11 +17,10 @@ share:
   that several pictures in one notebook page never share a clip path.
 """
 
-import hashlib
 import math
 import numbers
 import re
-from xml.sax.saxutils import escape, quoteattr
+import zlib
 
 from pureml.data.fileio import atomic_write_text
 from pureml.errors import ArgumentError
@@ -56,12 +55,14 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u207
 
 def text(value):
     """Return ``value`` escaped for XML, without the control characters XML forbids."""
-    return escape(_XML_FORBIDDEN.sub("", value))
+    value = _XML_FORBIDDEN.sub("", value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def attr(value):
-    """Return ``value`` as a quoted, escaped XML attribute value."""
-    return quoteattr(_XML_FORBIDDEN.sub("", value))
+    """Return ``value`` as a quoted, escaped XML attribute value: "a &quot;b&quot;"."""
+    return '"%s"' % text(value).replace('"', "&quot;").replace("\n", "&#10;") \
+        .replace("\t", "&#9;").replace("\r", "&#13;")
 
 
 def fmt(v):
@@ -269,18 +270,18 @@ def document(width, height, title, body):
 
     ``title`` (or None) becomes its ``<title>``; ``body`` is a list of lines
     of SVG, in which ``ID`` stands for an id prefix unique to this picture
-    (taken from a hash of its content, so the same picture is the same text).
+    (taken from a checksum of its content, so the same picture is the same text).
     """
     width, height = int(math.ceil(width)), int(math.ceil(height))
     head = ['<?xml version="1.0" encoding="UTF-8"?>',
             '<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
             'viewBox="0 0 %d %d" font-family=%s style="max-width:100%%;height:auto">'
-            % (width, height, width, height, quoteattr(FONT))]
+            % (width, height, width, height, attr(FONT))]
     if title:
         head.append("<title>%s</title>" % text(title))
     head.append('<rect x="0" y="0" width="%d" height="%d" fill="#ffffff"/>' % (width, height))
     out = "\n".join(head + body + ["</svg>"]) + "\n"
     if ID in out:
-        digest = hashlib.sha1(out.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-        out = out.replace(ID, "p" + digest)
+        digest = zlib.crc32(out.encode("utf-8", "surrogatepass"))
+        out = out.replace(ID, "p%08x" % digest)
     return out
