@@ -233,73 +233,6 @@ def filter_gradient_im2col(x, dout, filter_shape, stride, pad):
     return dW, db
 
 
-def filter_gradient_outputs(x, dout, filter_shape, stride, pad):
-    """Return (dW, db): each nonzero output gradient adds itself times the inputs it saw.
-
-    Behind max pooling and a ReLU most output gradients are zero (four in
-    five, in DLFS's conv net), so this visits only the nonzero ones, filter
-    by filter, and adds g times the receptive field into that filter's
-    gradient.
-    """
-    fn, c_count, fh, fw = filter_shape
-    dW_flat = [[0.0] * (c_count * fh * fw) for _ in range(fn)]
-    db = [0.0] * fn
-    for image, d in zip(x, dout):
-        channels = [padded(channel, pad) for channel in image]
-        for f in range(fn):
-            dWf, maps, total = dW_flat[f], d[f], 0.0
-            for i in range(len(maps)):
-                drow = maps[i]
-                for j in sparse.support(drow):
-                    g = drow[j]
-                    total += g
-                    for c in range(c_count):
-                        channel = channels[c]
-                        for p in range(fh):
-                            xrow, base, js = channel[i * stride + p], (c * fh + p) * fw, j * stride
-                            for q in range(fw):
-                                dWf[base + q] += g * xrow[js + q]
-            db[f] += total
-    dW = [[[[row[(c * fh + p) * fw + q] for q in range(fw)] for p in range(fh)]
-           for c in range(c_count)] for row in dW_flat]
-    return dW, db
-
-
-def filter_gradient_fields(x, dout, filter_shape, stride, pad):
-    """Return (dW, db): for each nonzero output gradient g, g times its receptive field (gathered once
-    per image, as the book's im2col rows) is added into its filter's gradient."""
-    fn, c_count, fh, fw = filter_shape
-    size = c_count * fh * fw
-    dW_flat = [[0.0] * size for _ in range(fn)]
-    db = [0.0] * fn
-    for image, d in zip(x, dout):
-        oh, ow = len(d[0]), len(d[0][0])
-        channels = [padded(channel, pad) for channel in image]
-        fields = []
-        for i in range(oh):
-            for j in range(ow):
-                field = []
-                for channel in channels:
-                    for p in range(fh):
-                        row = channel[i * stride + p]
-                        field.extend(row[j * stride:j * stride + fw])
-                fields.append(field)
-        for f in range(fn):
-            dWf, maps, total = dW_flat[f], d[f], 0.0
-            for i in range(oh):
-                drow = maps[i]
-                for j in sparse.support(drow):
-                    g = drow[j]
-                    total += g
-                    field = fields[i * ow + j]
-                    for k in range(size):
-                        dWf[k] += g * field[k]
-            db[f] += total
-    dW = [[[[row[(c * fh + p) * fw + q] for q in range(fw)] for p in range(fh)]
-           for c in range(c_count)] for row in dW_flat]
-    return dW, db
-
-
 # --- the input's gradient: dx -----------------------------------------------------------
 
 def input_gradient(dout, W, image_shape, stride, pad):
@@ -467,14 +400,13 @@ if SUMPROD_IS_C:
 else:
     convolve, filter_gradient = convolve_scatter, filter_gradient_scatter
 
-# PyPy compiles the window loop; CPython gathers each window faster in C.
-max_pool = max_pool_loop if PYPY else max_pool_gather
+# PyPy compiles loops that read the windows in place; CPython gathers each window faster in C.
+max_pool = max_pool_2x2 if PYPY else max_pool_gather
 
 #: Every form of each kernel, for the tests to hold to pureml.engine.reference.
 VARIANTS = {
     "convolve": (convolve_scatter, convolve_im2col),
-    "filter_gradient": (filter_gradient_scatter, filter_gradient_outputs, filter_gradient_fields,
-                        filter_gradient_im2col),
+    "filter_gradient": (filter_gradient_scatter, filter_gradient_im2col),
     "input_gradient": (input_gradient,),
     "max_pool": (max_pool_loop, max_pool_2x2, max_pool_gather),
     "max_pool_gradient": (max_pool_gradient,),
