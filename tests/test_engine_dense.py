@@ -79,7 +79,9 @@ class EveryFormTest(NestedAlmostEqual, unittest.TestCase):
                 self.assertNestedAlmostEqual(form(w, xs, masks), expected)
 
     def test_vecmat_each(self):
-        for w, xs in self.cases():
+        rng = self.rng
+        long = (gaussian(rng, 300, 7), sparse_rows(rng, 3, 300, 0.9) + sparse_rows(rng, 2, 300, 0.1))
+        for w, xs in list(self.cases()) + [([list(c) for c in zip(*long[0])], long[1])]:
             W = [list(column) for column in zip(*w)]     # len(x) rows, as x W needs
             b = gaussian(self.rng, len(W[0]))
             for form in self.forms("vecmat_each"):
@@ -179,7 +181,8 @@ class ChoiceTest(unittest.TestCase):
         self.assertEqual(dense.DOTS_IN_C, SUMPROD_IS_C or not LOOPS_ARE_FAST)
         self.assertIs(dense.matvec_each, dense.matvec_each_sumprod if dense.DOTS_IN_C
                       else dense.matvec_each_loops)
-        self.assertIs(dense.vecmat_each, dense.vecmat_each_sumprod if dense.DOTS_IN_C
+        self.assertIs(dense.vecmat_each, dense.vecmat_each_dots if PYPY
+                      else dense.vecmat_each_sumprod if dense.DOTS_IN_C
                       else dense.vecmat_each_loops)
         self.assertIs(dense.outer_sum, dense.outer_sum_sumprod if dense.DOTS_IN_C
                       else dense.outer_sum_loops)
