@@ -155,6 +155,19 @@ class EveryFormTest(NestedAlmostEqual, unittest.TestCase):
             self.assertIsNot(out[1], rows[1])
 
 
+class WeightsFixedTest(unittest.TestCase):
+    def test_a_matrix_is_transposed_once_inside_the_block_and_afresh_outside(self):
+        w = [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+        self.assertEqual(dense.transposed(w), [[1.0, 3.0, 5.0], [2.0, 4.0, 6.0]])
+        self.assertIsNot(dense.transposed(w), dense.transposed(w))
+        with dense.weights_fixed():
+            first = dense.transposed(w)
+            self.assertIs(dense.transposed(w), first)
+            self.assertIsNot(dense.transposed([row[:] for row in w]), first)
+        w[0][0] = 10.0
+        self.assertEqual(dense.transposed(w)[0][0], 10.0, "nothing is kept after the block")
+
+
 class ShapeTest(unittest.TestCase):
     """Kernels refuse batches whose lengths do not fit the matrix, as numpy's dot does."""
 

@@ -21,6 +21,7 @@ The measurements behind each choice are in tools/README.md ("Kernels").
 [4.0, 6.0]
 """
 
+import contextlib
 import operator
 from itertools import compress, repeat
 from operator import mul
@@ -29,9 +30,39 @@ from pureml.engine import sparse
 from pureml.engine.vectors import LOOPS_ARE_FAST, PYPY, SUMPROD_IS_C, sumprod
 from pureml.errors import ArgumentError
 
-__all__ = ["fits", "matvec_plus", "matvec_each", "matvec_each_where", "vecmat_each", "outer_sum",
+__all__ = ["weights_fixed", "transposed", "fits", "matvec_plus", "matvec_each", "matvec_each_where", "vecmat_each", "outer_sum",
            "add_outer_sum", "column_sums", "add_column_sums", "scale_in_place",
            "add_scaled_in_place", "nonpositive", "zero_where", "DOTS_IN_C", "VARIANTS"]
+
+
+_TRANSPOSES = []        # inside weights_fixed(): [ {id(w): (w, its transpose)} ]
+
+
+@contextlib.contextmanager
+def weights_fixed():
+    """Run a ``with`` block in which no weight matrix changes, so each is transposed once.
+
+    The kernels that transpose a matrix (vecmat_each_dots, the transposed
+    path of matvec_each_where_loops) keep the transpose of each matrix they
+    see for the rest of the block.  pureml.parallel.blocks runs each
+    mini-batch's blocks inside one, where the same weights meet ten blocks.
+    Nothing may change a matrix's entries inside the block.
+    """
+    _TRANSPOSES.append({})
+    try:
+        yield
+    finally:
+        _TRANSPOSES.pop()
+
+
+def transposed(w):
+    """Return the transpose of the matrix w as a new list of rows (kept, inside weights_fixed())."""
+    if not _TRANSPOSES:
+        return [list(column) for column in zip(*w)]
+    kept = _TRANSPOSES[-1].get(id(w))
+    if kept is None or kept[0] is not w:
+        kept = _TRANSPOSES[-1][id(w)] = (w, [list(column) for column in zip(*w)])
+    return kept[1]
 
 
 def fits(xs, n, what, b=None):
@@ -136,7 +167,7 @@ def matvec_each_where_loops(w, xs, masks):
     inked = sum(map(sparse.count_nonzero, xs))
     if kept * len(xs[0]) <= inked * len(w):
         return _matvec_each_where_rows(w, xs, masks)
-    wT = [list(column) for column in zip(*w)]
+    wT = transposed(w)
     return [[v if m else 0.0 for v, m in zip(z, mask)]
             for z, mask in zip(vecmat_each_loops(xs, wT), masks)]
 
@@ -201,7 +232,7 @@ def vecmat_each_dots(xs, w, b=None):
             out.append(_vecmat_plus_loop(x, w, b))
             continue
         if columns is None:
-            columns = [list(column) for column in zip(*w)]
+            columns = transposed(w)
         z = [0.0] * len(columns) if b is None else list(b)
         for k in range(len(columns)):
             column, total = columns[k], 0.0

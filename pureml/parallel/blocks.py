@@ -46,6 +46,7 @@ import mmap
 import os
 import random
 
+from pureml.engine import dense
 from pureml.engine.vectors import flatten, nested_shape
 from pureml.errors import ArgumentError, WorkerError
 from pureml.parallel.board import spin_wait
@@ -245,10 +246,11 @@ class Pool:
             self._post(x, t, seed)
         total, loss = None, 0.0
         network, layout = self.network, self.layout
-        for number in range(*shares[0]):
-            grad, block_loss = _block_gradient(network, layout, x, t, *blocks[number],
-                                               batch_size, seed, number)
-            total, loss = self._add(total, loss, grad, block_loss)
+        with dense.weights_fixed():             # the same weights for every block of the step
+            for number in range(*shares[0]):
+                grad, block_loss = _block_gradient(network, layout, x, t, *blocks[number],
+                                                   batch_size, seed, number)
+                total, loss = self._add(total, loss, grad, block_loss)
         if self.workers > 1:
             self._wait_for_workers()
             slot_size = layout.total + 1
@@ -320,11 +322,12 @@ class Pool:
                 blocks = blocks_of(batch_size)
                 shares = parts(len(blocks), self.workers)
                 slot_size = layout.total + 1
-                for number in range(*shares[part]):
-                    grad, loss = _block_gradient(self.network, layout, x, t, *blocks[number],
-                                                 batch_size, seed, number)
-                    start = o["slots"] + number * slot_size
-                    d[start:start + slot_size] = array.array("d", grad + [loss])
+                with dense.weights_fixed():
+                    for number in range(*shares[part]):
+                        grad, loss = _block_gradient(self.network, layout, x, t,
+                                                     *blocks[number], batch_size, seed, number)
+                        start = o["slots"] + number * slot_size
+                        d[start:start + slot_size] = array.array("d", grad + [loss])
                 self.ints[part] = seen
         finally:
             os._exit(0)
