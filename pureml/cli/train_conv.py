@@ -4,7 +4,9 @@ Each epoch is one pass over the training images in a fresh random order,
 in mini-batches; the optimizer (Adam with lr 0.001 by default, as the
 book's train_convnet.py) updates the network after each, and then the
 network is measured on the first --evaluate-samples images of the
-evaluation set; the whole set is measured once at the end.  With
+evaluation set; after the last epoch the whole set (or its first
+--final-samples images; 0 for none) is measured once more, with a
+progress bar on a terminal.  With
 --keep-best (and --evaluate-on validation) the network of the epoch that
 did best on the validation images is kept, measured on the test set and
 saved: network3's rule, which chooses on the validation set and reports
