@@ -33,13 +33,24 @@ import math
 import time
 
 from pureml.arguments import check_sgd, one_hot
+from pureml.display import pictures
 from pureml.errors import DivergenceError
 
 __all__ = ["History", "Monitor"]
 
-#: What SGD returns, as network2 does: four lists, one entry per epoch.
-History = collections.namedtuple(
-    "History", "evaluation_cost evaluation_accuracy training_cost training_accuracy")
+class History(collections.namedtuple(
+        "History", "evaluation_cost evaluation_accuracy training_cost training_accuracy")):
+    """What SGD returns, as network2 does: four lists, one entry per epoch.
+
+    It is the book's four lists in a named tuple, and it draws itself: the
+    last line of a notebook cell, ``history``, shows the accuracy and cost
+    curves (pureml.display.pictures.curves).
+    """
+
+    __slots__ = ()
+
+    def _repr_svg_(self):
+        return pictures.curves(self).svg()
 
 
 class Monitor:

@@ -42,6 +42,7 @@ from pureml.engine.vectors import gaussian, nested_shape, sumprod, zeros
 from pureml.errors import ArgumentError, DivergenceError
 from pureml.functions import numerical_gradient
 from pureml.layernet import accuracy_of
+from pureml.parallel import blocks
 from pureml.layers import (Affine, Convolution, Dropout, Pooling, Relu, Sigmoid,
                            SoftmaxWithLoss, Tanh)
 
@@ -272,6 +273,7 @@ class Network:
             grads["b%d" % idx] = part.db
         return grads
 
+    @blocks.on_every_core
     @collector.paused_while
     def SGD(self, training_data, epochs, mini_batch_size, eta, validation_data, test_data=None,
             lmbda=0.0, verbose=True, on_batch=None, on_epoch=None):
@@ -284,7 +286,10 @@ class Network:
         accuracy is printed and, when it is the best so far, the test
         accuracy.  ``on_batch(done, total, cost)`` and ``on_epoch(record)``
         report progress (record: epoch, validation_accuracy, test_accuracy,
-        best, seconds).  Returns (best validation accuracy, its test accuracy).
+        best, seconds).  ``workers=N`` shares each mini-batch's gradient among
+        N processes, in fixed blocks (pureml.parallel.blocks): any N, 1
+        included, gives the same numbers.  Returns (best validation accuracy,
+        its test accuracy).
         """
         training_x, training_y = training_data
         validation_x, validation_y = validation_data

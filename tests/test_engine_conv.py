@@ -107,7 +107,7 @@ class ChoiceTest(unittest.TestCase):
                       else conv.convolve_scatter)
         self.assertIs(conv.filter_gradient, conv.filter_gradient_im2col if SUMPROD_IS_C
                       else conv.filter_gradient_scatter)
-        self.assertIs(conv.max_pool, conv.max_pool_loop if PYPY else conv.max_pool_gather)
+        self.assertIs(conv.max_pool, conv.max_pool_2x2 if PYPY else conv.max_pool_gather)
 
 
 if __name__ == "__main__":

@@ -79,7 +79,9 @@ class EveryFormTest(NestedAlmostEqual, unittest.TestCase):
                 self.assertNestedAlmostEqual(form(w, xs, masks), expected)
 
     def test_vecmat_each(self):
-        for w, xs in self.cases():
+        rng = self.rng
+        long = (gaussian(rng, 300, 7), sparse_rows(rng, 3, 300, 0.9) + sparse_rows(rng, 2, 300, 0.1))
+        for w, xs in list(self.cases()) + [([list(c) for c in zip(*long[0])], long[1])]:
             W = [list(column) for column in zip(*w)]     # len(x) rows, as x W needs
             b = gaussian(self.rng, len(W[0]))
             for form in self.forms("vecmat_each"):
@@ -153,6 +155,19 @@ class EveryFormTest(NestedAlmostEqual, unittest.TestCase):
             self.assertIsNot(out[1], rows[1])
 
 
+class WeightsFixedTest(unittest.TestCase):
+    def test_a_matrix_is_transposed_once_inside_the_block_and_afresh_outside(self):
+        w = [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+        self.assertEqual(dense.transposed(w), [[1.0, 3.0, 5.0], [2.0, 4.0, 6.0]])
+        self.assertIsNot(dense.transposed(w), dense.transposed(w))
+        with dense.weights_fixed():
+            first = dense.transposed(w)
+            self.assertIs(dense.transposed(w), first)
+            self.assertIsNot(dense.transposed([row[:] for row in w]), first)
+        w[0][0] = 10.0
+        self.assertEqual(dense.transposed(w)[0][0], 10.0, "nothing is kept after the block")
+
+
 class ShapeTest(unittest.TestCase):
     """Kernels refuse batches whose lengths do not fit the matrix, as numpy's dot does."""
 
@@ -179,7 +194,8 @@ class ChoiceTest(unittest.TestCase):
         self.assertEqual(dense.DOTS_IN_C, SUMPROD_IS_C or not LOOPS_ARE_FAST)
         self.assertIs(dense.matvec_each, dense.matvec_each_sumprod if dense.DOTS_IN_C
                       else dense.matvec_each_loops)
-        self.assertIs(dense.vecmat_each, dense.vecmat_each_sumprod if dense.DOTS_IN_C
+        self.assertIs(dense.vecmat_each, dense.vecmat_each_dots if PYPY
+                      else dense.vecmat_each_sumprod if dense.DOTS_IN_C
                       else dense.vecmat_each_loops)
         self.assertIs(dense.outer_sum, dense.outer_sum_sumprod if dense.DOTS_IN_C
                       else dense.outer_sum_loops)

@@ -21,6 +21,7 @@ The measurements behind each choice are in tools/README.md ("Kernels").
 [4.0, 6.0]
 """
 
+import contextlib
 import operator
 from itertools import compress, repeat
 from operator import mul
@@ -29,9 +30,39 @@ from pureml.engine import sparse
 from pureml.engine.vectors import LOOPS_ARE_FAST, PYPY, SUMPROD_IS_C, sumprod
 from pureml.errors import ArgumentError
 
-__all__ = ["fits", "matvec_plus", "matvec_each", "matvec_each_where", "vecmat_each", "outer_sum",
+__all__ = ["weights_fixed", "transposed", "fits", "matvec_plus", "matvec_each", "matvec_each_where", "vecmat_each", "outer_sum",
            "add_outer_sum", "column_sums", "add_column_sums", "scale_in_place",
            "add_scaled_in_place", "nonpositive", "zero_where", "DOTS_IN_C", "VARIANTS"]
+
+
+_TRANSPOSES = []        # inside weights_fixed(): [ {id(w): (w, its transpose)} ]
+
+
+@contextlib.contextmanager
+def weights_fixed():
+    """Run a ``with`` block in which no weight matrix changes, so each is transposed once.
+
+    The kernels that transpose a matrix (vecmat_each_dots, the transposed
+    path of matvec_each_where_loops) keep the transpose of each matrix they
+    see for the rest of the block.  pureml.parallel.blocks runs each
+    mini-batch's blocks inside one, where the same weights meet ten blocks.
+    Nothing may change a matrix's entries inside the block.
+    """
+    _TRANSPOSES.append({})
+    try:
+        yield
+    finally:
+        _TRANSPOSES.pop()
+
+
+def transposed(w):
+    """Return the transpose of the matrix w as a new list of rows (kept, inside weights_fixed())."""
+    if not _TRANSPOSES:
+        return [list(column) for column in zip(*w)]
+    kept = _TRANSPOSES[-1].get(id(w))
+    if kept is None or kept[0] is not w:
+        kept = _TRANSPOSES[-1][id(w)] = (w, [list(column) for column in zip(*w)])
+    return kept[1]
 
 
 def fits(xs, n, what, b=None):
@@ -136,9 +167,16 @@ def matvec_each_where_loops(w, xs, masks):
     inked = sum(map(sparse.count_nonzero, xs))
     if kept * len(xs[0]) <= inked * len(w):
         return _matvec_each_where_rows(w, xs, masks)
-    wT = [list(column) for column in zip(*w)]
+    wT = transposed(w)
     return [[v if m else 0.0 for v, m in zip(z, mask)]
             for z, mask in zip(vecmat_each_loops(xs, wT), masks)]
+
+
+def matvec_each_where_rows(w, xs, masks):
+    """Return what matvec_each_where_loops does, always row by row (a dot product per kept entry)."""
+    fits(xs, len(w[0]), "w x")
+    fits(masks, len(w), "w x where the mask is nonzero")
+    return _matvec_each_where_rows(w, xs, masks)
 
 
 def matvec_each_where_sumprod(w, xs, masks):
@@ -173,6 +211,36 @@ def vecmat_each_loops(xs, w, b=None):
     """
     fits(xs, len(w), "x w", (b, len(w[0])))
     return [_vecmat_plus_loop(x, w, b) for x in xs]
+
+
+def vecmat_each_dots(xs, w, b=None):
+    """Return [x w + b for x in xs], a dot product per entry where x is dense, as vecmat_each_loops where sparse.
+
+    Where x is nearly half nonzero or more (a hidden layer's outputs), each
+    entry is a loop of multiply-adds down one column of w (transposed once
+    per call), which a JIT runs faster than adding whole rows of w into the
+    result; a sparse x (an MNIST image) goes through the rows it weights.
+    """
+    fits(xs, len(w), "x w", (b, len(w[0])))
+    n = len(w)
+    if n < 200:                 # short columns (BP2's): transposing w costs more than it saves
+        return [_vecmat_plus_loop(x, w, b) for x in xs]
+    columns = None
+    out = []
+    for x in xs:
+        if sparse.count_nonzero(x) * 20 <= n * 9:
+            out.append(_vecmat_plus_loop(x, w, b))
+            continue
+        if columns is None:
+            columns = transposed(w)
+        z = [0.0] * len(columns) if b is None else list(b)
+        for k in range(len(columns)):
+            column, total = columns[k], 0.0
+            for j in range(n):
+                total += column[j] * x[j]
+            z[k] += total
+        out.append(z)
+    return out
 
 
 def vecmat_each_sumprod(xs, w, b=None):
@@ -403,6 +471,9 @@ else:
     matvec_plus, matvec_each = matvec_plus_loop, matvec_each_loops
     matvec_each_where, vecmat_each = matvec_each_where_loops, vecmat_each_loops
     outer_sum = outer_sum_loops
+# PyPy's JIT runs a dot product down a column faster than adding rows into the result.
+if PYPY:
+    vecmat_each = vecmat_each_dots
 
 # Element-wise updates: loops where loops are fast, map() elsewhere.
 if LOOPS_ARE_FAST:
@@ -419,8 +490,9 @@ nonpositive = nonpositive_loop if PYPY else nonpositive_comprehension
 VARIANTS = {
     "matvec_plus": (matvec_plus_loop, matvec_plus_sumprod),
     "matvec_each": (matvec_each_loops, matvec_each_sumprod),
-    "matvec_each_where": (matvec_each_where_loops, matvec_each_where_sumprod),
-    "vecmat_each": (vecmat_each_loops, vecmat_each_sumprod),
+    "matvec_each_where": (matvec_each_where_loops, matvec_each_where_rows,
+                          matvec_each_where_sumprod),
+    "vecmat_each": (vecmat_each_loops, vecmat_each_dots, vecmat_each_sumprod),
     "outer_sum": (outer_sum_loops, outer_sum_sumprod),
     "add_outer_sum": (add_outer_sum,),
     "column_sums": (column_sums,),

@@ -31,7 +31,8 @@ import time
 
 from pureml.errors import WorkerError
 
-__all__ = ["Board", "Link", "Stop", "DeferredInterrupt", "STOP", "GATHER", "CONTINUE"]
+__all__ = ["Board", "Link", "Stop", "DeferredInterrupt", "spin_wait", "STOP", "GATHER",
+           "CONTINUE"]
 
 _SPINS = 4000                   # busy checks before waiting more gently
 _YIELDS = 200                   # then sched_yield()s, before sleeping
@@ -42,6 +43,31 @@ STOP, GATHER, CONTINUE = 1, 2, 3
 
 class Stop(Exception):
     """The parent's STOP command, seen by a worker."""
+
+
+def spin_wait(ready, check):
+    """Return when ready() is true, calling check() every few hundredths of a second meanwhile.
+
+    It spins first (on two cores the other process is nearly always about
+    to arrive), then yields the CPU, then sleeps for longer and longer
+    naps, so that a process waiting for a long measurement does not burn a
+    core.  ``check`` raises (or leaves) when a process of the run is gone.
+    """
+    for _ in range(_SPINS):
+        if ready():
+            return
+    next_check = time.monotonic() + _CHECK_EVERY
+    yields, nap = 0, 0.00005
+    while not ready():
+        if time.monotonic() >= next_check:
+            check()
+            next_check = time.monotonic() + _CHECK_EVERY
+        if yields < _YIELDS and hasattr(os, "sched_yield"):
+            yields += 1
+            os.sched_yield()
+        else:
+            time.sleep(nap)
+            nap = min(2 * nap, _LONGEST_NAP)
 
 
 class Board:
@@ -122,22 +148,8 @@ class Link:
             raise KeyboardInterrupt
 
     def wait(self, ready):
-        """Return when ready() is true; check meanwhile that the others are alive."""
-        for _ in range(_SPINS):
-            if ready():
-                return
-        next_check = time.monotonic() + _CHECK_EVERY
-        yields, nap = 0, 0.00005
-        while not ready():
-            if time.monotonic() >= next_check:
-                self.check_alive()
-                next_check = time.monotonic() + _CHECK_EVERY
-            if yields < _YIELDS and hasattr(os, "sched_yield"):
-                yields += 1
-                os.sched_yield()
-            else:
-                time.sleep(nap)
-                nap = min(2 * nap, _LONGEST_NAP)
+        """Return when ready() is true; check meanwhile that the others are alive (spin_wait)."""
+        spin_wait(ready, self.check_alive)
 
     def check_alive(self):
         """Raise WorkerError (parent) or leave (worker) when a process of the run is gone."""

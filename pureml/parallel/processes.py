@@ -23,8 +23,8 @@ from pureml.engine.vectors import PYPY
 from pureml.errors import WorkerError
 
 __all__ = ["WorkerError", "usable_cores", "fork_context", "resolve_workers",
-           "resolve_data_workers", "parts", "forking", "ignore_interrupts", "copy_nested",
-           "each", "MIN_SPLIT_WEIGHTS", "AUTO_SPLITS", "ORDERED_MEMORY"]
+           "resolve_data_workers", "resolve_pool_workers", "parts", "forking",
+           "ignore_interrupts", "copy_nested", "each", "MIN_SPLIT_WEIGHTS", "AUTO_SPLITS", "ORDERED_MEMORY"]
 
 #: Below this many weights in the first layer a mini-batch is too little work to share.
 MIN_SPLIT_WEIGHTS = 16000
@@ -93,6 +93,22 @@ def resolve_workers(workers, sizes):
     if workers > 1 and fork_context() is None:
         raise _cannot_split(workers)
     return workers
+
+
+def resolve_pool_workers(workers, blocks):
+    """Return the processes to compute ``blocks`` gradient blocks with (pureml.parallel.blocks).
+
+    "auto" is the usable cores where processes can fork and share memory;
+    never more processes than blocks.  Raises ArgumentError otherwise.
+    """
+    if workers == "auto":
+        return min(blocks, usable_cores()) if fork_context() is not None else 1
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ArgumentError("workers must be a whole number of at least 1, or 'auto', not %r"
+                            % (workers,))
+    if workers > 1 and fork_context() is None:
+        raise _cannot_split(workers)
+    return min(workers, blocks)
 
 
 def resolve_data_workers(workers):

@@ -1,4 +1,9 @@
-"""DLFS's Trainer on several processes: the first Affine's output columns split, the same numbers.
+"""DLFS's Trainer on several processes: the same numbers whatever their number.
+
+A conv net's steps are shared out by pureml.parallel.blocks (the
+mini-batch's gradient computed in fixed blocks, for any number of
+processes, 1 included).  A fully connected net is split by its first
+Affine's output columns, as follows.
 
 The layered networks' counterpart of pureml.parallel.sgd (which see): each
 process owns a contiguous range of the first ``Affine``'s output columns
@@ -35,6 +40,7 @@ import os
 import sys
 
 from pureml.engine import dense
+from pureml.parallel import blocks
 from pureml.errors import WorkerError
 from pureml.parallel.board import Board, DeferredInterrupt, Link, Stop
 from pureml.parallel.processes import (copy_nested, fork_context, forking, ignore_interrupts,
@@ -54,15 +60,40 @@ def can_split(network, workers):
 
 
 def on_every_core(train):
-    """Decorate Trainer.train: with ``trainer.workers`` above 1, train on that many processes."""
+    """Decorate Trainer.train: share each step among ``trainer.workers`` processes, the same numbers.
+
+    A conv net (its first layer a Convolution) has every mini-batch's
+    gradient computed in blocks (pureml.parallel.blocks), for any number of
+    workers, 1 included; a fully connected net with workers above 1 is
+    split by its first Affine's hidden units (this module).
+    """
     @functools.wraps(train)
     def split_train(trainer):
+        if _convolutional(trainer.network):
+            return _train_in_blocks(train, trainer)
         workers = 1 if trainer.workers == 1 else can_split(trainer.network, trainer.workers)
         if workers == 1:
             return train(trainer)
         with _training(trainer, workers):
             return train(trainer)
     return split_train
+
+
+def _convolutional(network):
+    """Return True if the network's first layer is a convolution (it has filters and a stride)."""
+    first = next(iter(network.layers.values()))
+    return hasattr(first, "W") and hasattr(first, "stride")
+
+
+def _train_in_blocks(train, trainer):
+    """Run ``train(trainer)`` with the network's gradient computed in blocks on trainer.workers processes."""
+    network = trainer.network
+    with blocks.Pool(network, trainer.workers, trainer.batch_size) as pool:
+        trainer.network = blocks.view(network, pool)
+        try:
+            return train(trainer)
+        finally:
+            trainer.network = network
 
 
 class SplitAffine:
