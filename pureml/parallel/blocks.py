@@ -137,13 +137,31 @@ def _check_network(network):
                                 "split (Trainer's workers) or in one process" % key)
 
 
-def _block_gradient(network, layout, x, t, lo, hi, batch_size, seed, number):
-    """Return (flat (n_b / B) * grad of examples lo:hi, (n_b / B) * loss) for block ``number``."""
+def _block_gradient(network, x, t, lo, hi, seed, number):
+    """Return (the network's gradient of examples lo:hi, its loss) for block ``number``, dropout seeded."""
     for k, layer in enumerate(_dropouts(network)):
         layer.rng = random.Random(seed * 1000003 + number * 1009 + k)
     grads = network.gradient(x[lo:hi], t[lo:hi])
-    share = (hi - lo) / batch_size
-    return [share * g for g in layout.flat(grads)], share * network.last_loss
+    return grads, network.last_loss
+
+
+def _scaled(layout, grads, share):
+    """Return the block's gradient times its share n_b / B, as one flat list."""
+    out = []
+    for key in layout.keys:
+        for row in layout.rows(grads[key]):
+            out.extend([share * g for g in row])
+    return out
+
+
+def _add_scaled(total, layout, grads, share):
+    """Add the block's gradient times its share into the flat list total, in place; return None."""
+    at = 0
+    for key in layout.keys:
+        for row in layout.rows(grads[key]):
+            for k in range(len(row)):
+                total[at + k] += share * row[k]
+            at += len(row)
 
 
 class Pool:
@@ -244,31 +262,29 @@ class Pool:
             if self.board is None:
                 self._board(x, t)
             self._post(x, t, seed)
-        total, loss = None, 0.0
+        total, loss = None, None
         network, layout = self.network, self.layout
         with dense.weights_fixed():             # the same weights for every block of the step
             for number in range(*shares[0]):
-                grad, block_loss = _block_gradient(network, layout, x, t, *blocks[number],
-                                                   batch_size, seed, number)
-                total, loss = self._add(total, loss, grad, block_loss)
+                lo, hi = blocks[number]
+                grads, block_loss = _block_gradient(network, x, t, lo, hi, seed, number)
+                share = (hi - lo) / batch_size
+                if total is None:
+                    total, loss = _scaled(layout, grads, share), share * block_loss
+                else:
+                    _add_scaled(total, layout, grads, share)
+                    loss += share * block_loss
         if self.workers > 1:
             self._wait_for_workers()
             slot_size = layout.total + 1
             for number in range(shares[0][1], len(blocks)):
                 start = self.offsets["slots"] + number * slot_size
                 slot = self.doubles[start:start + slot_size].tolist()
-                total, loss = self._add(total, loss, slot[:-1], slot[-1])
+                for k in range(layout.total):
+                    total[k] += slot[k]
+                loss += slot[-1]
         network.last_loss = loss
         return layout.nest(total)
-
-    @staticmethod
-    def _add(total, loss, grad, block_loss):
-        """Return (total + grad, loss + block_loss), the first block's taken as it is."""
-        if total is None:
-            return grad, block_loss
-        for k, g in enumerate(grad):
-            total[k] += g
-        return total, loss + block_loss
 
     def _post(self, x, t, seed):
         """Write the parameters, the mini-batch and the seed, then post the step (the parent)."""
@@ -324,10 +340,13 @@ class Pool:
                 slot_size = layout.total + 1
                 with dense.weights_fixed():
                     for number in range(*shares[part]):
-                        grad, loss = _block_gradient(self.network, layout, x, t,
-                                                     *blocks[number], batch_size, seed, number)
+                        lo, hi = blocks[number]
+                        grads, loss = _block_gradient(self.network, x, t, lo, hi, seed, number)
+                        share = (hi - lo) / batch_size
+                        scaled = _scaled(layout, grads, share)
+                        scaled.append(share * loss)
                         start = o["slots"] + number * slot_size
-                        d[start:start + slot_size] = array.array("d", grad + [loss])
+                        d[start:start + slot_size] = array.array("d", scaled)
                 self.ints[part] = seen
         finally:
             os._exit(0)
