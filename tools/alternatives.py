@@ -2,7 +2,7 @@
 
 Run it from the project's root on any interpreter:
 
-    PUREML_DATA=../shared/data python3 -m tools.alternatives
+    PUREML_DATA=DIR python3 -m tools.alternatives
 
 ``pureml/engine/dense.py`` keeps only the fastest forms; this keeps the others,
 so that tools/README.md's "what was tried" table can be checked on any machine

@@ -2,8 +2,8 @@
 
 Run it from the project's root, on any interpreter:
 
-    PUREML_DATA=../shared/data python3 -m tools.bench
-    pypy3 -m tools.bench --data ../shared/data --repeat 3 --json
+    PUREML_DATA=DIR python3 -m tools.bench
+    pypy3 -m tools.bench --data DIR --repeat 3 --json
 
 The standard workload is the book's chapter-1 run: sigmoid neurons,
 quadratic cost, mini-batches of 10, eta = 3.0.  For each network size it

@@ -1,7 +1,7 @@
 """Time the convolutional networks: SimpleConvNet's training on 1 and N processes, beside numpy's.
 
-    PUREML_DATA=../shared/data pypy3 -m tools.bench_conv --workers 2 --numpy-python python3
-    PUREML_DATA=../shared/data python3 -m tools.bench_conv --images 300
+    PUREML_DATA=DIR pypy3 -m tools.bench_conv --workers 2 --numpy-python python3
+    PUREML_DATA=DIR python3 -m tools.bench_conv --images 300
 
 The workload is DLFS's train_convnet.py: SimpleConvNet (30 5x5 filters,
 2x2 max pooling, 100 hidden ReLUs) trained by Adam (lr 0.001) on batches

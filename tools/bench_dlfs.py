@@ -1,7 +1,7 @@
 """Time Deep Learning from Scratch's chapter 5 training loop on pureml, beside the book's numpy code.
 
-    PUREML_DATA=../shared/data pypy3 -m tools.bench_dlfs --numpy-python /tmp/npvenv/bin/python
-    PUREML_DATA=../shared/data /tmp/npvenv/bin/python -m tools.bench_dlfs
+    PUREML_DATA=DIR pypy3 -m tools.bench_dlfs --numpy-python npvenv/bin/python
+    PUREML_DATA=DIR npvenv/bin/python -m tools.bench_dlfs
 
 The workload is ch05/train_neuralnet.py: TwoLayerNet(784, 50, 10),
 mini-batches of 100 drawn with replacement, SGD with lr 0.1.  pureml runs

@@ -1,7 +1,7 @@
 """Time Nielsen's epoch on one process and on several, and the book's numpy code, in turn.
 
-    PUREML_DATA=../shared/data /tmp/npvenv/bin/python -m tools.bench_workers --workers 2
-    PUREML_DATA=../shared/data pypy3 -m tools.bench_workers --workers 2 --numpy-python /tmp/npvenv/bin/python
+    PUREML_DATA=DIR npvenv/bin/python -m tools.bench_workers --workers 2
+    PUREML_DATA=DIR pypy3 -m tools.bench_workers --workers 2 --numpy-python npvenv/bin/python
 
 For each network (default [784, 30, 10] and [784, 100, 10]; the book's
 chapter-1 settings: sigmoid, quadratic cost, mini-batches of 10, eta 3.0)

@@ -4,14 +4,14 @@ This is the one script in the project that uses numpy, and only to run the
 book's code beside pureml's; numpy is never a dependency of pureml.  Run it
 from the project's root in a throwaway virtual environment:
 
-    python3 -m venv /tmp/npvenv && /tmp/npvenv/bin/pip install numpy
-    PUREML_DATA=../shared/data /tmp/npvenv/bin/python -m tools.compare_numpy --images 3000 --epochs 2
+    python3 -m venv npvenv && npvenv/bin/pip install numpy
+    PUREML_DATA=DIR npvenv/bin/python -m tools.compare_numpy --images 3000 --epochs 2
 
 Both networks start from pureml's initial weights for ``--seed`` and see the
 same mini-batches (each shuffles with its own copy of the same
 ``random.Random``).  After each epoch it prints both test accuracies, the
 largest difference between their weights, and the time each took, so it is
-also the measurement of the book's numpy code in the README's speed table.
+also the measurement of the book's numpy code in tools/README.md's speed tables.
 
 The ``BookNetwork`` class below is Michael Nielsen's network.py (MIT
 licence, github.com/mnielsen/neural-networks-and-deep-learning), ported to

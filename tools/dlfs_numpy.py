@@ -5,8 +5,8 @@ run the book's code beside pureml's; numpy is never a dependency of
 pureml.  Run it from the project's root in a throwaway virtual
 environment that has numpy:
 
-    python3 -m venv /tmp/npvenv && /tmp/npvenv/bin/pip install numpy
-    PUREML_DATA=../shared/data /tmp/npvenv/bin/python -m tools.dlfs_numpy --iters 10000
+    python3 -m venv npvenv && npvenv/bin/pip install numpy
+    PUREML_DATA=DIR npvenv/bin/python -m tools.dlfs_numpy --iters 10000
 
 It runs chapter 5's train_neuralnet.py (TwoLayerNet(784, 50, 10), batches
 of 100 drawn with replacement, SGD with lr 0.1) and prints the time and the

@@ -2,8 +2,8 @@
 
 Run it from the project's root, with the data root holding mnist/:
 
-    PUREML_DATA=../shared/data python3 -m tools.loadbench
-    python3 -m tools.loadbench --data ../shared/data --function load_data
+    PUREML_DATA=DIR python3 -m tools.loadbench
+    python3 -m tools.loadbench --data DIR --function load_data
 
 It prints the wall-clock time of one call and the process's peak resident
 set size (``resource.getrusage``), before and after loading.

@@ -2,8 +2,8 @@
 
 Run it from the project's root (PyPy is the quickest interpreter for it):
 
-    PUREML_DATA=../shared/data pypy3 -m tools.reproduce
-    PUREML_DATA=../shared/data python3 -m tools.reproduce --quick
+    PUREML_DATA=DIR pypy3 -m tools.reproduce
+    PUREML_DATA=DIR python3 -m tools.reproduce --quick
     python3 -m tools.reproduce --only ch1-30 --seeds 1
 
 Each experiment is one of the book's runs, with the book's settings (its

@@ -1,7 +1,7 @@
 """Rerun the books' convolutional networks on pureml: DLFS's train_convnet and Nielsen's chapter 6.
 
-    PUREML_DATA=../shared/data pypy3 -m tools.reproduce_conv --only dlfs-convnet
-    PUREML_DATA=../shared/data pypy3 -m tools.reproduce_conv --only nielsen-ch6 --epochs 5
+    PUREML_DATA=DIR pypy3 -m tools.reproduce_conv --only dlfs-convnet
+    PUREML_DATA=DIR pypy3 -m tools.reproduce_conv --only nielsen-ch6 --epochs 5
 
 Each experiment is one of the books' runs with the books' settings and
 prints the book's figure beside pureml's, with the time taken.  The books'
@@ -108,7 +108,7 @@ def nielsen_ch6_relu(args, seed, epochs):
     return _nielsen(args, seed, epochs, Relu, 0.03, 0.1)
 
 
-#: The documented 99% run (README, "Reproducing the books' results"): the
+#: The documented 99% run (tools/README.md, "Convolutional networks"): the
 #: options of ``pureml train``, all of them fixed before it ran.  It trains
 #: on all 60,000 training images for a fixed number of epochs and is
 #: measured on the test images once, after the last epoch; the first 1,000

@@ -1,7 +1,7 @@
 """Rerun Deep Learning from Scratch's chapter 5 and 6 experiments on pureml.
 
-    PUREML_DATA=../shared/data pypy3 -m tools.reproduce_dlfs --svg curves/
-    PUREML_DATA=../shared/data pypy3 -m tools.reproduce_dlfs --only ch5-train
+    PUREML_DATA=DIR pypy3 -m tools.reproduce_dlfs --svg curves/
+    PUREML_DATA=DIR pypy3 -m tools.reproduce_dlfs --only ch5-train
 
 Each experiment is one of the book's scripts with its settings (network,
 optimizer, learning rate, batch size, iterations, data), written against

@@ -14,7 +14,13 @@ Seven subcommands, each with ``--help``:
 
 Each command is a module of this package with ``add_parser(commands)``
 and ``run(args)``; COMMANDS lists them, so a new command is one module
-and one entry there.
+and one entry there.  ``train --net conv`` is train_conv's.  What the
+commands share:
+
+    common      exit codes, messages, loading the data and models
+    options     the shared options, and the types that check their values
+    session     what training keeps: the progress bar, Ctrl-C, the record
+    models      any saved network behind one face (evaluate, predict, serve)
 
 ``main(argv)`` returns the exit status: 0 for success, 1 for an error the
 user can fix (the message says how, on one line starting ``pureml:``), 2 for

@@ -7,12 +7,17 @@ nothing is allocated beyond what the file itself holds.  Every matrix and
 vector is built from the lists actually in the file; a size the file
 claims (network2's "sizes", say) is only compared with those lists, never
 used to allocate, so a file claiming a billion neurons fails at once, in
-little memory.  The file is read whole only if it is at most
-``MAX_FILE_BYTES`` long.  Every failure is one ``ModelFileError`` naming
-the file and what was expected; NaN and Infinity are refused (json would
-accept them), and so are numbers too large for a float, integers of more
-than ``MAX_INT_DIGITS`` digits and parameters nested deeper than
-``MAX_TENSOR_DEPTH`` lists; nothing is ever unpickled.
+little memory ("net.json: weights[0] holds 30 rows, but sizes [784,
+1000000000, 10] says layer 1 has 1000000000").  The file is read in 1 MB
+pieces, and whole only if it is at most ``MAX_FILE_BYTES`` (512 MB) long.
+Every failure is one ``ModelFileError`` naming the file, the entry, what
+it holds and what was expected: text that is not UTF-8 JSON, JSON nested
+too deeply or cut short, a string, boolean, null, list or object where a
+number or a name belongs, a row of the wrong length; NaN and Infinity are
+refused (json would accept them), and so are numbers too large for a
+float (``1e400``), integers of more than ``MAX_INT_DIGITS`` digits and
+parameters nested deeper than ``MAX_TENSOR_DEPTH`` lists; nothing is ever
+unpickled.
 
 ``write_json`` is the other side: it saves a model atomically
 (pureml.data.fileio), and refuses, naming the file, a network holding NaN or

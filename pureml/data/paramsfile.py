@@ -14,9 +14,10 @@ matrices or a conv layer's filters, b, gamma and beta vectors, every
 number finite, every size taken from the file's own lists.
 ``load_into`` fills an existing network's own lists, in place, after
 checking that the file holds exactly that network's parameters in its
-whole shape; ``build`` makes the network the file names, from its
-numbers.  Every failure is one ModelFileError naming the file, the entry
-and what was expected.
+whole shape (5 x 5 filters are refused for a net of 3 x 3 ones), so that
+a bad file changes nothing; ``build`` makes the network the file names,
+from its numbers.  Every failure is one ModelFileError naming the file,
+the entry and what was expected; a negative running variance is one too.
 """
 
 import collections

@@ -6,6 +6,7 @@
     conv       convolution and max pooling
     reference  every kernel of dense and conv defined the obvious way: the tests
                hold each fast form to it
+    shortcuts  the backward pass's shortcuts: the gradients nobody reads, skipped
     collector  CPython's cyclic garbage collector, paused while a batch runs
 
 Each book's expression, and the kernel that computes it (a batch is the

@@ -20,15 +20,19 @@ book's SGD as it is.  Each process trains a *split view* of the network:
 an instance of a subclass of the network's class (``_SplitNetwork`` mixed
 in) whose ``weights[0]`` and ``biases[0]`` are that process's rows, whose
 ``backprop_batch`` shares layer 1 as above, and whose ``Monitor`` gathers
-the whole network into the parent before each epoch's measurements (the
-parent) or answers that gather and waits for the parent's word (a
-worker).  The view runs the book's own SGD loop and update_mini_batch.
+the whole network (every process's rows, and momentum's velocities) into
+the parent before each epoch's measurements and then tells the workers
+to go on, with the eta the schedule chose, or to stop (the parent), or
+answers that gather and waits for the parent's word (a worker).  The view
+runs the book's own SGD loop and update_mini_batch.
 
-Workers ignore SIGINT (the parent decides, between two mini-batches),
-notice within a few milliseconds when the parent has died, and are always
-stopped, then terminated, then killed when SGD ends for any reason.  A
-worker that dies is a ``WorkerError`` naming it, and the network is put
-back as it was at the last epoch's end.  Nothing is pickled.
+Workers ignore SIGINT (the parent decides, between two mini-batches, and
+gathers the rows before it stops, so that the network it leaves, and
+saves, is whole), notice within a few milliseconds when the parent has
+died, and are always stopped, then terminated, then killed when SGD ends
+for any reason.  A worker that dies is a ``WorkerError`` naming it, and
+the network is put back as it was at the last epoch's end (the message
+says which).  Nothing is pickled.
 """
 
 import contextlib

@@ -28,9 +28,9 @@ columns of W1 as they train and the others' as they were measured.
 
 It serves TwoLayerNet and MultiLayerNet (their first layer is an Affine),
 with dropout and batch normalisation (every process computes them on the
-whole batch); a conv net (its first layer is a Convolution) and a network
-with weight decay (its loss needs the squares of every weight, which no
-one process holds) train in one process.
+whole batch); a network with weight decay (its loss needs the squares of
+every weight, which no one process holds) trains in one process, and a
+conv net (its first layer is a Convolution) in blocks, as above.
 """
 
 import collections

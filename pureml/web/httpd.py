@@ -7,14 +7,17 @@ each request against its ``routes`` (path -> method) and hands it to
 client is untrusted:
 
 - A request (its request line, headers and body) must arrive in whole
-  within ``request_timeout`` seconds (``REQUEST_TIMEOUT``) of the server
+  within ``request_timeout`` seconds (``REQUEST_TIMEOUT``, 10) of the server
   starting to wait for it, however slowly its bytes trickle in; a late one
   gets 408 and its connection is closed, and an idle keep-alive connection
   is closed after as long.  A single read or write waits ``TIMEOUT`` at most.
 - At most ``max_connections`` connections are served at once
-  (``MAX_CONNECTIONS``, or half the process's open-file limit where that is
-  lower); one more is answered 503 at once, without being read, and closed.
-- A body over ``MAX_BODY`` bytes gets 413 before it is read; a chunked one
+  (``MAX_CONNECTIONS``, 64, or half the process's open-file limit where that
+  is lower); one more is answered 503 at once, without being read, and
+  closed.  What this leaves: a client that opens that many connections and
+  trickles bytes into each holds every slot for up to ``request_timeout``
+  at a time, and the others get a quick 503 meanwhile, never a hang.
+- A body over ``MAX_BODY`` bytes (1 MB) gets 413 before it is read; a chunked one
   or none 411; a Content-Length that is not ASCII digits, or two that
   disagree, 400.  ``Expect: 100-continue`` gets its 100 only once the method,
   path and length have passed those checks.

@@ -11,7 +11,16 @@ and a small JSON API, served by pureml.web.httpd (the standard library's
                                 {"digit", "activations", "input", "hidden"}
     GET  /api/model             what the network is, and its saved metadata
     GET  /api/weights?layer=0   each first-layer unit's incoming weights
-    GET  /api/sample?set=test&index=N   a real MNIST digit and the answer
+    GET  /api/sample?set=test&index=N   a real MNIST digit, its label and the
+                                answer (404, saying why, without the data)
+
+The page shows, left to right: the canvas (pointer events, so a mouse, a
+pen or a finger; the network answers as you draw and when you lift the
+pen), the 28 x 28 input the network saw (prepared as pureml.data.images
+prepares a file), the answer and the ten output activations, and each
+hidden neuron's activation above each first-layer unit's incoming weights
+drawn as a 28 x 28 map (a conv net's 5 x 5 filters).  ``/?selftest=1``
+makes the page draw a 1 itself (tools/browser_check.py).
 
 Every request is untrusted.  pureml.web.httpd refuses what is wrong with
 the request itself (a body over MAX_BODY bytes 413 before it is read, a
@@ -24,7 +33,8 @@ more than UPLOAD_PIXELS pixels get 400, each with ``{"error": "..."}``
 saying why.  At most DECODE_SLOTS uploads are decoded at once.  Paths are
 never mapped onto the file system; the model is read under a lock, so one
 request never affects another.  Nothing is logged per request unless
-verbose.
+verbose.  ``make_server`` refuses, with one ArgumentError, a network that
+does not take 784 inputs.
 """
 
 import json
