@@ -4,7 +4,9 @@ It listens on 127.0.0.1:8000 unless ``--host`` and ``--port`` say otherwise
 (``--host`` takes IPv6 addresses too, such as ``::1``; ``--port 0`` picks a
 free port) and warns when told to listen on every interface (0.0.0.0 or
 ::).  ``--open`` opens the page in a browser.  A model that does not take
-28 x 28 images is refused at start with one ``pureml:`` line; Ctrl-C stops
+28 x 28 images and give 10 outputs is refused at start with one
+``pureml:`` line, and so is an address it cannot have (a busy port is
+named, with ``--port N`` and ``--port 0`` as the way out); Ctrl-C stops
 the server, with exit status 0.  The page and the API are pureml.web's.
 """
 

@@ -9,5 +9,6 @@
     modelfile    the JSON of saved networks, read with every limit checked
     networkfile  network2's model files: Network.save and load
     paramsfile   the layered networks' params files: save_params and load_params
+    metadata     what a saved network's metadata says about its training, in words
     fileio       atomic, power-cut-safe saves
 """

@@ -9,18 +9,24 @@ and a small JSON API, served by pureml.web.httpd (the standard library's
                                 {"width": W, "height": H, "ink": [W*H numbers
                                 in 0..1, row by row, 1 = full ink]}; answers
                                 {"digit", "activations", "input", "hidden"}
-    GET  /api/model             what the network is, and its saved metadata
+    GET  /api/model             what the network is, its saved metadata, and
+                                in words how it was trained and what its
+                                accuracy was measured on (pureml.data.metadata);
+                                whether test images can be shown, or why not
     GET  /api/weights?layer=0   each first-layer unit's incoming weights
     GET  /api/sample?set=test&index=N   a real MNIST digit, its label and the
                                 answer (404, saying why, without the data)
 
-The page shows, left to right: the canvas (pointer events, so a mouse, a
-pen or a finger; the network answers as you draw and when you lift the
-pen), the 28 x 28 input the network saw (prepared as pureml.data.images
-prepares a file), the answer and the ten output activations, and each
-hidden neuron's activation above each first-layer unit's incoming weights
-drawn as a 28 x 28 map (a conv net's 5 x 5 filters).  ``/?selftest=1``
-makes the page draw a 1 itself (tools/browser_check.py).
+The page shows the canvas (pointer events, so a mouse, a pen or a finger;
+the network answers as you draw and when you lift the pen) with the
+answer beside it (on a phone too), the 28 x 28 input the network saw
+(prepared as pureml.data.images prepares a file), the ten output
+activations, and each hidden neuron's activation above each first-layer
+unit's incoming weights drawn as a 28 x 28 map (a conv net's 5 x 5
+filters), in rows that divide the maps evenly, each with a legend and its
+values on hover or touch.  Before anything is drawn each part says "draw
+a digit".  ``/?selftest=1`` makes the page draw a 1 itself
+(tools/browser_check.py).
 
 Every request is untrusted.  pureml.web.httpd refuses what is wrong with
 the request itself (a body over MAX_BODY bytes 413 before it is read, a
@@ -34,7 +40,7 @@ saying why.  At most DECODE_SLOTS uploads are decoded at once.  Paths are
 never mapped onto the file system; the model is read under a lock, so one
 request never affects another.  Nothing is logged per request unless
 verbose.  ``make_server`` refuses, with one ArgumentError, a network that
-does not take 784 inputs.
+does not take 784 inputs and give 10 outputs.
 """
 
 import json
